@@ -1,0 +1,1 @@
+"""costmodels package (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Design-space exploration: space, engines, evaluation pipeline, result store and CLI."""

@@ -1,0 +1,1 @@
+"""hwprofiles package (see docs/architecture.md)."""

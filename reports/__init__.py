@@ -1,0 +1,1 @@
+"""reports package (see docs/architecture.md)."""
