@@ -1,1 +1,38 @@
-"""costmodels package (see docs/architecture.md)."""
+"""Analytical memory, energy and latency models of SNN designs on device profiles.
+
+Pure functions, vectorised with NumPy: :func:`estimate` prices one design with a full report,
+:func:`estimate_many` prices many designs at once. Equations: docs/cost-model.md.
+"""
+
+from costmodels._activity import COUNT_FIELDS, DT_S, EXC_SPIKES_PER_STEP, Activity, estimate_counts
+from costmodels._design import FLOAT_BITS, INHIBITIONS, RULES, DesignArrays, SNNDesign
+from costmodels._estimate import check_limits, estimate, estimate_many, price
+from costmodels._memory import COMPONENTS, footprint_bytes
+from costmodels._report import CostReport
+
+#: MNIST mean pixel intensity (snn-sim-anchors.md section 2.2) and the Diehl & Cook maximum
+#: input rate (63.75 Hz): defaults for estimated activity.
+MNIST_MEAN_INTENSITY = 0.131
+DC_MAX_RATE_HZ = 63.75
+
+__all__ = [
+    "COMPONENTS",
+    "COUNT_FIELDS",
+    "DC_MAX_RATE_HZ",
+    "DT_S",
+    "EXC_SPIKES_PER_STEP",
+    "FLOAT_BITS",
+    "INHIBITIONS",
+    "MNIST_MEAN_INTENSITY",
+    "RULES",
+    "Activity",
+    "CostReport",
+    "DesignArrays",
+    "SNNDesign",
+    "check_limits",
+    "estimate",
+    "estimate_counts",
+    "estimate_many",
+    "footprint_bytes",
+    "price",
+]

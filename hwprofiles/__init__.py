@@ -1,1 +1,36 @@
-"""hwprofiles package (see docs/architecture.md)."""
+"""Device profiles: the YAML schema, loader, validation and units; shipped profiles in ``builtin/``.
+
+See docs/profile-schema.md. Everything physical is held in SI units (J, W, s, Hz, B, B/s).
+"""
+
+from hwprofiles._loader import (
+    BUILTIN_DIR,
+    ENV_VAR,
+    ProfileEntry,
+    ProfileError,
+    ProfileIssue,
+    list_profiles,
+    load_profile,
+    profile_from_dict,
+    search_dirs,
+)
+from hwprofiles._schema import SCHEMA_VERSION, DeviceProfile, Figure, MemoryLevel
+from hwprofiles._units import format_si, parse_quantity
+
+__all__ = [
+    "BUILTIN_DIR",
+    "ENV_VAR",
+    "SCHEMA_VERSION",
+    "DeviceProfile",
+    "Figure",
+    "MemoryLevel",
+    "ProfileEntry",
+    "ProfileError",
+    "ProfileIssue",
+    "format_si",
+    "list_profiles",
+    "load_profile",
+    "parse_quantity",
+    "profile_from_dict",
+    "search_dirs",
+]

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, prog_name="dse", standalone_mode=False)
     except DseError as error:
-        stderr.print(f"[bold red]error:[/] {escape(str(error))}")
+        stderr.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         stderr.print("[bold red]interrupted[/]: results already computed are kept")

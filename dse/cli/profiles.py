@@ -1,3 +1,76 @@
-"""`dse profiles` command(s): registered on the shared app (see dse/cli/_app.py)."""
+"""`dse profiles list|show|validate`: browse and check device profiles."""
 
-from dse.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from dse.cli._app import app, stderr, stdout
+from hwprofiles import ProfileError, format_si, list_profiles, load_profile
+
+profiles_app = typer.Typer(help="List, show and validate device profiles.", no_args_is_help=True)
+app.add_typer(profiles_app, name="profiles")
+
+ProfilesDir = Annotated[
+    Path | None,
+    typer.Option("--profiles-dir", help="Extra directory of profile YAML files (searched first)."),
+]
+
+
+@profiles_app.command("list")
+def list_command(profiles_dir: ProfilesDir = None) -> None:
+    """List the profiles found: shipped ones, --profiles-dir and $DSE_PROFILES_PATH."""
+    table = Table("id", "kind", "source")
+    for entry in list_profiles(profiles_dir):
+        table.add_row(entry.id, entry.kind, "builtin" if entry.builtin else str(entry.path))
+    stdout.print(table)
+
+
+@profiles_app.command("show")
+def show_command(
+    ref: Annotated[str, typer.Argument(help="Profile id or path to a YAML file.")],
+    profiles_dir: ProfilesDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the validated profile as JSON.")] = False,
+) -> None:
+    """Show a validated profile: every number with its unit, basis and reference."""
+    profile = load_profile(ref, profiles_dir)
+    if as_json:
+        stdout.print_json(json.dumps(profile.to_dict()))
+        return
+    stdout.print(f"[bold]{escape(profile.id)}[/]  {escape(profile.name)}")
+    stdout.print(f"kind {profile.kind}, execution {profile.execution}, "
+                 f"source {escape(str(profile.source))}")
+    stdout.print(f"fingerprint {profile.fingerprint()}")
+    table = Table("field", "value", "basis", "reference")
+    for field, figure in profile.iter_figures():
+        value = figure.text if figure.unit == "1" else format_si(figure.value, figure.unit)
+        table.add_row(field, value, figure.basis, escape(figure.reference))
+    stdout.print(table)
+    if profile.references:
+        for tag, citation in profile.references.items():
+            stdout.print(f"[bold]{escape(tag)}[/]: {escape(citation)}")
+
+
+@profiles_app.command("validate")
+def validate_command(
+    paths: Annotated[list[Path], typer.Argument(help="Profile YAML files to check.")],
+    profiles_dir: ProfilesDir = None,
+) -> None:
+    """Validate profile files: exit 0 when all are valid, 2 otherwise (one line per error)."""
+    failed = False
+    for path in paths:
+        try:
+            profile = load_profile(path, profiles_dir)
+        except ProfileError as error:
+            failed = True
+            for issue in error.issues:
+                stderr.print(f"[bold red]error:[/] {escape(str(issue))}", soft_wrap=True)
+            continue
+        stdout.print(f"ok: {escape(str(path))} ({profile.id})", soft_wrap=True)
+    if failed:
+        raise typer.Exit(2)

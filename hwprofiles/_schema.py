@@ -1,0 +1,417 @@
+"""Pydantic schema of a device profile (``schema_version: 1``), SI units inside.
+
+Every physical number is a :class:`Figure`: its SI value, the unit string it was written with,
+and its provenance (``basis`` and ``reference``). In YAML a figure is either a unit string
+(``read: "10 pJ"``), taking ``basis``/``reference`` from the profile's ``provenance`` section,
+or a mapping ``{value: "10 pJ", basis: measured, reference: "R1", note: "..."}``. A plain
+string also takes the provenance's ``note``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from hwprofiles._units import quantity_to_si
+
+SCHEMA_VERSION = 1
+Basis = Literal["measured", "simulated", "datasheet", "derived", "assumed"]
+BASES: tuple[str, ...] = ("measured", "simulated", "datasheet", "derived", "assumed")
+Kind = Literal["asic", "neuromorphic", "gpu", "mcu", "fpga"]
+Execution = Literal["event_driven", "dense"]
+Law = Literal["linear", "quadratic"]
+
+_FIGURE_KEYS = ("value", "basis", "reference", "note")
+
+
+def unknown_key_error(key: object, known: list[str]) -> PydanticCustomError:
+    """A ``unknown_key`` error with a difflib "did you mean" hint; the formatter appends the key."""
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
+    return PydanticCustomError(
+        "unknown_key", "unknown key '{key}'" + hint.replace("{", "{{").replace("}", "}}"),
+        {"key": key},
+    )
+
+
+class _Strict(BaseModel):
+    """Base of every section: frozen, and unknown keys are errors with a suggestion."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = list(cls.model_fields)
+            for key in data:
+                if key not in cls.model_fields:
+                    raise unknown_key_error(key, known)
+        return data
+
+
+class Figure(BaseModel):
+    """One number of a profile: SI ``value`` in ``unit``, as ``text`` was written, with provenance."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float
+    unit: str
+    text: str
+    basis: Basis
+    reference: str
+    note: str | None = None
+
+    def dump(self) -> dict[str, Any]:
+        """The YAML/JSON form that loads back to an equal figure."""
+        out: dict[str, Any] = {
+            "value": self.text if self.unit != "1" else self.value,
+            "basis": self.basis,
+            "reference": self.reference,
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    def canonical(self) -> dict[str, Any]:
+        """SI value, unit and provenance (what the fingerprint hashes)."""
+        return {"value": self.value, "unit": self.unit, "basis": self.basis,
+                "reference": self.reference, "note": self.note}
+
+
+def _figure_validator(unit: str):  # noqa: ANN202 - returns a pydantic validator
+    """Validator turning a unit string or ``{value, basis, reference, note}`` into a Figure."""
+
+    def validate(raw: Any, info: ValidationInfo) -> Any:
+        if isinstance(raw, Figure):
+            return raw
+        default = (info.context or {}).get("provenance") or {}
+        default = default if isinstance(default, dict) else {}
+        if isinstance(raw, dict):
+            for key in raw:
+                if key not in _FIGURE_KEYS:
+                    raise unknown_key_error(key, list(_FIGURE_KEYS))
+            if "value" not in raw:
+                raise PydanticCustomError("missing_value", "a figure mapping needs 'value'")
+            value_raw = raw["value"]
+            basis = raw.get("basis", default.get("basis"))
+            reference = raw.get("reference", default.get("reference"))
+            note = raw.get("note")
+        else:
+            value_raw, basis, reference = raw, default.get("basis"), default.get("reference")
+            note = default.get("note")
+        if unit == "1":
+            if isinstance(value_raw, bool) or not isinstance(value_raw, (int, float)):
+                raise PydanticCustomError(
+                    "number", "expected a plain number, got {got}", {"got": repr(value_raw)}
+                )
+            value, text = float(value_raw), repr(value_raw)
+            if not math.isfinite(value):
+                raise PydanticCustomError("number", "expected a finite number")
+        else:
+            try:
+                value = quantity_to_si(value_raw, unit)
+            except ValueError as error:
+                message = str(error).replace("{", "{{").replace("}", "}}")
+                raise PydanticCustomError("quantity", message) from None
+            text = str(value_raw).strip()
+        if value < 0:
+            raise PydanticCustomError(
+                "negative", "'{text}' is negative: expected a value >= 0", {"text": text}
+            )
+        if basis not in BASES:
+            what = "no basis" if basis is None else f"basis {basis!r} is not one of"
+            raise PydanticCustomError(
+                "basis",
+                what + " " + ", ".join(BASES) + ": give {{value, basis, reference}} on the field"
+                " or a profile-level 'provenance'",
+            )
+        if not isinstance(reference, str) or not reference.strip():
+            raise PydanticCustomError(
+                "reference", "no reference: give {{value, basis, reference}} on the field"
+                " or a profile-level 'provenance'"
+            )
+        return {"value": value, "unit": unit, "text": text, "basis": basis,
+                "reference": reference, "note": note}
+
+    return BeforeValidator(validate)
+
+
+Energy = Annotated[Figure, _figure_validator("J")]
+Power = Annotated[Figure, _figure_validator("W")]
+Time = Annotated[Figure, _figure_validator("s")]
+Frequency = Annotated[Figure, _figure_validator("Hz")]
+Bytes = Annotated[Figure, _figure_validator("B")]
+Bandwidth = Annotated[Figure, _figure_validator("B/s")]
+Voltage = Annotated[Figure, _figure_validator("V")]
+Length = Annotated[Figure, _figure_validator("m")]
+Number = Annotated[Figure, _figure_validator("1")]
+
+
+class Provenance(_Strict):
+    """Default ``basis``/``reference``/``note`` of every figure written as a plain string."""
+
+    basis: Basis
+    reference: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Technology(_Strict):
+    """Process node, supply voltage and clock (informational; latency uses ``timing``)."""
+
+    node: Length | None = None
+    vdd: Voltage | None = None
+    clock: Frequency | None = None
+
+
+class OpTable(_Strict):
+    """Energy per operation at reference bit widths, e.g. ``add: {8: "0.03 pJ", 32: "0.1 pJ"}``."""
+
+    add: dict[int, Energy] = {}
+    multiply: dict[int, Energy] = {}
+    compare: dict[int, Energy] = {}
+
+    @field_validator("add", "multiply", "compare")
+    @classmethod
+    def _widths(cls, table: dict[int, Figure]) -> dict[int, Figure]:
+        widths = sorted(table)
+        for width in widths:
+            if not 1 <= width <= 64:
+                raise PydanticCustomError("width", "bit width {w} is outside 1..64", {"w": width})
+        values = [table[w].value for w in widths]
+        if any(b < a for a, b in zip(values, values[1:], strict=False)):
+            raise PydanticCustomError(
+                "monotone", "energies must not decrease with bit width (got {v})",
+                {"v": ", ".join(f"{w}: {table[w].text}" for w in widths)},
+            )
+        return dict(sorted(table.items()))
+
+
+class Scaling(_Strict):
+    """Bit-width scaling law outside the table's widths: adders/comparators linear, multipliers quadratic."""
+
+    add: Law = "linear"
+    multiply: Law = "quadratic"
+    compare: Law = "linear"
+
+
+class Compute(_Strict):
+    """Primitive operation energies: ``integer`` (fixed point) and ``floating`` (IEEE) tables."""
+
+    scaling: Scaling = Scaling()
+    integer: OpTable = OpTable()
+    floating: OpTable = OpTable()
+
+
+class Events(_Strict):
+    """Event-level energies; each one given overrides the primitive-based cost of that event."""
+
+    synaptic_op: Energy | None = None
+    neuron_update: Energy | None = None
+    neuron_update_idle: Energy | None = None
+    spike: Energy | None = None
+    spike_hop: Energy | None = None
+    hops_per_spike: Number | None = None
+    learning_update: Energy | None = None
+
+    @model_validator(mode="after")
+    def _idle_not_above_active(self) -> Events:
+        idle, active = self.neuron_update_idle, self.neuron_update
+        if idle is not None and (active is None or idle.value > active.value):
+            raise PydanticCustomError(
+                "idle", "neuron_update_idle needs a neuron_update at least as large"
+            )
+        return self
+
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class MemoryLevel(_Strict):
+    """One level of the memory hierarchy (innermost first); energies are per word access."""
+
+    name: str
+    capacity: Bytes | None = None
+    word_bits: int = Field(ge=1, le=4096)
+    read: Energy
+    write: Energy
+    bandwidth: Bandwidth | None = None
+    leakage: Power | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, name: str) -> str:
+        if not _NAME.match(name):
+            raise PydanticCustomError("name", "level name '{n}' must be an identifier", {"n": name})
+        return name
+
+
+class Static(_Strict):
+    """Static (idle + leakage) power drawn for the whole latency of a sample."""
+
+    power: Power
+
+
+class Timing(_Strict):
+    """Time per event on one parallel unit; ``parallel_units`` share the work."""
+
+    synaptic_op: Time
+    neuron_update: Time
+    learning_update: Time
+    spike_hop: Time | None = None
+    timestep_overhead: Time | None = None
+    parallel_units: Number | None = None
+
+
+class Limits(_Strict):
+    """Hardware limits: used for core counts in latency and for :func:`check_limits`."""
+
+    cores: int | None = Field(default=None, ge=1)
+    neurons_per_core: int | None = Field(default=None, ge=1)
+    max_neurons: int | None = Field(default=None, ge=1)
+    weight_bits: tuple[int, int] | None = None
+
+    @field_validator("weight_bits")
+    @classmethod
+    def _range(cls, bits: tuple[int, int] | None) -> tuple[int, int] | None:
+        if bits is not None and not 1 <= bits[0] <= bits[1] <= 32:
+            raise PydanticCustomError("bits", "weight_bits must be [low, high] within 1..32")
+        return bits
+
+
+class DeviceProfile(_Strict):
+    """A validated device profile; physical numbers are :class:`Figure` values in SI units."""
+
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    name: str = Field(min_length=1)
+    kind: Kind
+    description: str = ""
+    execution: Execution
+    provenance: Provenance | None = None
+    references: dict[str, str] = {}
+    technology: Technology = Technology()
+    compute: Compute = Compute()
+    events: Events = Events()
+    memory: list[MemoryLevel] = Field(min_length=1)
+    static: Static
+    timing: Timing
+    limits: Limits = Limits()
+
+    _source: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DeviceProfile:
+        names = [level.name for level in self.memory]
+        for index, level in enumerate(self.memory):
+            if level.name in names[:index]:
+                raise _at(("memory", index, "name"), "duplicate memory level name '{n}'", n=level.name)
+            last = index == len(self.memory) - 1
+            if level.capacity is None and not last:
+                raise _at(("memory", index, "capacity"),
+                          "only the outermost memory level may omit its capacity")
+            if index and level.capacity is not None:
+                previous = self.memory[index - 1].capacity
+                if previous is not None and level.capacity.value < previous.value:
+                    raise _at(("memory", index, "capacity"),
+                              "memory levels go innermost first: capacity must not shrink")
+        table = self.compute.integer
+        synaptic_ops = ("add", "multiply") if self.execution == "dense" else ("add",)
+        needs = (
+            ("events.synaptic_op", self.events.synaptic_op, synaptic_ops),
+            ("events.neuron_update", self.events.neuron_update, ("multiply", "add", "compare")),
+            ("events.learning_update", self.events.learning_update, ("multiply", "add", "compare")),
+        )
+        for event, given, ops in needs:
+            for op in ops:
+                if given is None and not getattr(table, op):
+                    raise _at(("compute", "integer", op),
+                              "missing: needed to price events because {e} is not given", e=event)
+        return self
+
+    @property
+    def source(self) -> str | None:
+        """The file this profile was loaded from (``None`` when built in memory)."""
+        return self._source
+
+    def cite(self, reference: str) -> str:
+        """Expand a reference tag through ``references`` (``"R1"`` -> ``"R1: Horowitz ..."``)."""
+        full = self.references.get(reference)
+        return f"{reference}: {full}" if full else reference
+
+    def level(self, name: str) -> MemoryLevel:
+        """The memory level called ``name``."""
+        for level in self.memory:
+            if level.name == name:
+                return level
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict that :func:`hwprofiles.profile_from_dict` loads back to an equal profile."""
+        return _dump(self, canonical=False)
+
+    def fingerprint(self) -> str:
+        """sha256 of the validated content (SI values and provenance)."""
+        text = json.dumps(_dump(self, canonical=True), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def iter_figures(self) -> Iterator[tuple[str, Figure]]:
+        """Every figure with its dotted field path (``memory.sram_1m.read``)."""
+        yield from _walk_figures(self, "")
+
+
+def _at(loc: tuple, message: str, **ctx: Any) -> PydanticCustomError:
+    """An error whose location is ``loc`` below the model that raises it."""
+    return PydanticCustomError("at", message, {**ctx, "subpath": loc})
+
+
+def _dump(value: Any, *, canonical: bool) -> Any:
+    if isinstance(value, Figure):
+        return value.canonical() if canonical else value.dump()
+    if isinstance(value, BaseModel):
+        out = {}
+        for name in type(value).model_fields:
+            field = getattr(value, name)
+            if field is None or (not canonical and field in ({}, [])):
+                continue
+            out[name] = _dump(field, canonical=canonical)
+        return out
+    if isinstance(value, dict):
+        return {k: _dump(v, canonical=canonical) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dump(v, canonical=canonical) for v in value]
+    return value
+
+
+def _walk_figures(value: Any, prefix: str) -> Iterator[tuple[str, Figure]]:
+    if isinstance(value, Figure):
+        yield prefix, value
+    elif isinstance(value, MemoryLevel):
+        for name in type(value).model_fields:
+            yield from _walk_figures(getattr(value, name), f"{prefix}.{value.name}.{name}")
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk_figures(getattr(value, name), f"{prefix}.{name}" if prefix else name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_figures(item, f"{prefix}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk_figures(item, prefix)

@@ -1,0 +1,114 @@
+"""Unit strings to SI magnitudes with pint (``"0.9 pJ"``, ``"256 KiB"``, ``"1.2 GHz"``).
+
+pint treats ``bit``/``byte`` as dimensionless, so a dimension check alone would accept a bare
+number for a byte quantity; we compare the *base units* instead (``256 KiB`` -> ``bit``,
+``25.6 GB/s`` -> ``bit / second``), which tells bytes from plain numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import pint
+
+from snn_dse.errors import InputError
+
+#: SI unit held internally for each unit name accepted as ``unit`` (and what we call it).
+UNIT_KINDS: dict[str, str] = {
+    "J": "energy",
+    "W": "power",
+    "s": "time",
+    "Hz": "frequency",
+    "B": "bytes",
+    "B/s": "bandwidth",
+    "V": "voltage",
+    "m": "length",
+}
+
+_EXAMPLES: dict[str, str] = {
+    "J": "0.9 pJ",
+    "W": "0.104 W",
+    "s": "3.5 ns",
+    "Hz": "1 GHz",
+    "B": "256 KiB",
+    "B/s": "25.6 GB/s",
+    "V": "0.9 V",
+    "m": "45 nm",
+}
+
+
+@cache
+def _registry() -> pint.UnitRegistry:
+    return pint.UnitRegistry()
+
+
+def _signature(quantity: pint.Quantity) -> str:
+    return str(quantity.to_base_units().units)
+
+
+def expected(unit: str) -> str:
+    """Human description of what a field of SI unit ``unit`` accepts, e.g. ``energy, e.g. '0.9 pJ'``."""
+    return f"a quantity of {UNIT_KINDS[unit]} with a unit, e.g. '{_EXAMPLES[unit]}'"
+
+
+def quantity_to_si(text: object, unit: str) -> float:
+    """Parse ``text`` and return its magnitude in the SI unit ``unit``; raise ``ValueError``.
+
+    The message of the ``ValueError`` says what was expected; callers add the field name.
+    """
+    if unit not in UNIT_KINDS:
+        raise ValueError(f"unknown unit kind {unit!r}; known: {', '.join(UNIT_KINDS)}")
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise ValueError(f"expected {expected(unit)}, got {type(text).__name__} {text!r}")
+    if not isinstance(text, str):
+        raise ValueError(f"bare number {text!r}: expected {expected(unit)}")
+    registry = _registry()
+    try:
+        parsed = registry.Quantity(text.strip())
+    except Exception as error:  # pint raises several unrelated types for unparsable text
+        raise ValueError(f"cannot parse {text!r} ({error}): expected {expected(unit)}") from None
+    if not isinstance(parsed, pint.Quantity) or parsed.unitless:
+        raise ValueError(f"bare number {text!r}: expected {expected(unit)}")
+    target = registry.Quantity(1.0, unit)
+    if _signature(parsed) != _signature(target):
+        raise ValueError(
+            f"{text!r} has the wrong dimension ({parsed.units:~}): expected {expected(unit)}"
+        )
+    value = float(parsed.to(unit).magnitude)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not finite: expected {expected(unit)}")
+    return value
+
+
+def parse_quantity(text: str, unit: str, field: str) -> float:
+    """Parse a unit string (``"64 KiB"``, ``"2 uJ"``) to the SI magnitude of ``unit``.
+
+    ``unit`` is one of ``J, W, s, Hz, B, B/s, V, m``. A bare number, an unknown unit or a wrong
+    dimension raises ``InputError`` naming ``field`` (a profile field or a CLI option).
+    """
+    try:
+        return quantity_to_si(text, unit)
+    except ValueError as error:
+        raise InputError(f"{field}: {error}") from None
+
+
+_PREFIXES = {-15: "f", -12: "p", -9: "n", -6: "\u00b5", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T"}
+
+
+def format_si(value: float, unit: str) -> str:
+    """Format an SI magnitude with a prefix (``9e-13, "J"`` -> ``"900 fJ"``; bytes in KiB/MiB/GiB)."""
+    if unit == "B":
+        return _format_bytes(value)
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g} {unit}"
+    exponent = int(math.floor(math.log10(abs(value)) / 3) * 3)
+    exponent = min(max(exponent, -15), 12)
+    return f"{value / 10.0**exponent:.4g} {_PREFIXES[exponent]}{unit}"
+
+
+def _format_bytes(value: float) -> str:
+    for prefix, scale in (("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10)):
+        if abs(value) >= scale:
+            return f"{value / scale:.4g} {prefix}B"
+    return f"{value:.4g} B"
