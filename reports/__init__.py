@@ -1,1 +1,55 @@
-"""reports package (see docs/architecture.md)."""
+"""Pareto utilities, hypervolume, figure builders, the self-contained HTML report and exports.
+
+``reports`` imports ``costmodels`` types at most and never ``dse`` (see docs/architecture.md).
+Scripting: ``frame = evaluations_frame(records)`` gives one row per evaluation; the figure
+builders take that frame; ``write_report(run, records, path)`` writes the HTML report.
+The Pareto utilities load eagerly; the rest (pandas, plotly) on first use, so importing
+``reports`` for ``pareto_mask`` stays cheap.
+"""
+
+from importlib import import_module
+from typing import Any
+
+from reports._pareto import (
+    hypervolume,
+    hypervolume_history,
+    non_dominated_sort,
+    normalise,
+    normalised_hypervolume,
+    pareto_mask,
+)
+
+#: Public names loaded on first access, by module.
+_LAZY = {
+    "reports._data": ("evaluations_frame", "hypervolume_curves", "nearest_designs",
+                      "normalisation_bounds", "objective_matrix", "recommend",
+                      "recommendations"),
+    "reports._exports": ("run_document", "write_run_document"),
+    "reports._figures": ("breakdown_figure", "continual_figure", "hypervolume_figure",
+                         "objectives_3d", "parallel_figure", "pareto_scatter"),
+    "reports._html": ("build_report", "report_figures", "write_report"),
+    "reports._png": ("PngExportError", "write_pngs"),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+
+__all__ = sorted([
+    "hypervolume",
+    "hypervolume_history",
+    "non_dominated_sort",
+    "normalise",
+    "normalised_hypervolume",
+    "pareto_mask",
+    *_MODULE_OF,
+])
+
+
+def __getattr__(name: str) -> Any:
+    """Load a lazily exported name from its module."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reports' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])

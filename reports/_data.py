@@ -1,0 +1,224 @@
+"""Evaluation records (docs/architecture.md) as a flat table, with fronts, recommendations,
+the nearest infeasible designs and the fixed hypervolume normalisation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reports._pareto import hypervolume_history, pareto_mask
+
+#: Objectives reported in their natural sense that are maximised (engines see ``1 - value``).
+MAXIMISED = frozenset({"accuracy", "recent_accuracy", "previous_accuracy"})
+#: The three default objectives of ``dse explore``.
+DEFAULT_OBJECTIVES = ("accuracy", "memory", "energy_infer")
+#: Fixed columns of :func:`evaluations_frame`, before and after the design parameters.
+LEADING = ("index", "profile")
+TRAILING = ("feasible", "prescreened", "reason", "cache_hit", "pareto", "wall_s", "cache_key",
+            "code_version")
+
+
+def run_objectives(run: Mapping[str, Any]) -> list[str]:
+    """The objectives the run optimised (``run["objectives"]``), else the three defaults."""
+    return list(run.get("objectives") or DEFAULT_OBJECTIVES)
+
+
+def parameter_names(evaluations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Design-parameter names in first-seen order over all candidates."""
+    names: dict[str, None] = {}
+    for record in evaluations:
+        names.update(dict.fromkeys(record.get("candidate") or {}))
+    return list(names)
+
+
+def metric_names(evaluations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Objective (metric) names in first-seen order over all records."""
+    names: dict[str, None] = {}
+    for record in evaluations:
+        names.update(dict.fromkeys(record.get("objectives") or {}))
+    return list(names)
+
+
+def constraint_names(evaluations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Constraint names in first-seen order over all records."""
+    names: dict[str, None] = {}
+    for record in evaluations:
+        names.update(dict.fromkeys(record.get("constraints") or {}))
+    return list(names)
+
+
+def _number(value: Any) -> float:
+    """``value`` as a float, NaN for ``None``."""
+    return math.nan if value is None else float(value)
+
+
+def objective_matrix(frame: pd.DataFrame, objectives: Sequence[str]) -> np.ndarray:
+    """The minimisation matrix of ``frame``: maximised objectives become ``1 - value``."""
+    columns = []
+    for name in objectives:
+        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        columns.append(1.0 - values if name in MAXIMISED else values)
+    return np.column_stack(columns) if columns else np.empty((len(frame), 0))
+
+
+def evaluations_frame(
+    evaluations: Sequence[Mapping[str, Any]], objectives: Sequence[str] = DEFAULT_OBJECTIVES
+) -> pd.DataFrame:
+    """One row per evaluation, ordered by ``index``: index, profile, design parameters, metrics,
+    ``constraint_<name>`` (value - budget), feasibility, ``pareto`` (on its profile's front over
+    ``objectives`` among feasible designs) and provenance."""
+    params = parameter_names(evaluations)
+    metrics = metric_names(evaluations)
+    constraints = constraint_names(evaluations)
+    rows = []
+    for record in sorted(evaluations, key=lambda r: r["index"]):
+        candidate = record.get("candidate") or {}
+        values = record.get("objectives") or {}
+        limits = record.get("constraints") or {}
+        row: dict[str, Any] = {"index": int(record["index"]), "profile": record.get("profile")}
+        row.update({p: candidate.get(p) for p in params})
+        row.update({m: _number(values.get(m)) for m in metrics})
+        row.update({f"constraint_{c}": _number(limits.get(c)) for c in constraints})
+        row.update(
+            feasible=bool(record.get("feasible")),
+            prescreened=bool(record.get("prescreened")),
+            reason=record.get("reason"),
+            cache_hit=bool(record.get("cache_hit")),
+            pareto=False,
+            wall_s=_number(record.get("wall_s")),
+            cache_key=record.get("cache_key"),
+            code_version=record.get("code_version"),
+        )
+        rows.append(row)
+    columns = [*LEADING, *params, *metrics, *(f"constraint_{c}" for c in constraints), *TRAILING]
+    frame = pd.DataFrame(rows, columns=columns).astype(
+        {"index": "int64", "feasible": bool, "prescreened": bool, "cache_hit": bool,
+         "pareto": bool, "wall_s": float}
+    )
+    frame.attrs.update(parameters=params, metrics=metrics)
+    for name in dict.fromkeys([*objectives, *DEFAULT_OBJECTIVES]):
+        if name not in frame:
+            frame[name] = math.nan
+    for _, group in frame[frame["feasible"]].groupby("profile", sort=False):
+        mask = pareto_mask(objective_matrix(group, objectives))
+        frame.loc[group.index[mask], "pareto"] = True
+    return frame
+
+
+def parameter_names_of(frame: pd.DataFrame) -> list[str]:
+    """Design-parameter columns of a table made by :func:`evaluations_frame`."""
+    return list(frame.attrs.get("parameters", []))
+
+
+def metric_names_of(frame: pd.DataFrame) -> list[str]:
+    """Metric columns of a table made by :func:`evaluations_frame`."""
+    return list(frame.attrs.get("metrics", []))
+
+
+def profiles_of(frame: pd.DataFrame) -> list[str]:
+    """Device ids in order of first appearance."""
+    return [str(p) for p in dict.fromkeys(frame["profile"].dropna())]
+
+
+def profiles_in(run: Mapping[str, Any], frame: pd.DataFrame) -> list[str]:
+    """Device ids in the run's order (``run["profiles"]``), then any others seen in records."""
+    ids = list(run.get("profiles") or {})
+    ids += [p for p in profiles_of(frame) if p not in ids]
+    return ids
+
+
+def recommend(frame: pd.DataFrame, profile: str | None = None) -> int | None:
+    """Index of the design to build: among the Pareto designs (of ``profile``), the most
+    accurate; ties go to lower inference energy, then lower memory, then lower index."""
+    front = frame[frame["pareto"]]
+    if profile is not None:
+        front = front[front["profile"] == profile]
+    if front.empty:
+        return None
+    ranked = front.assign(_error=-front["accuracy"]).sort_values(
+        ["_error", "energy_infer", "memory", "index"], na_position="last"
+    )
+    return int(ranked["index"].iloc[0])
+
+
+def recommendations(run: Mapping[str, Any], frame: pd.DataFrame) -> dict[str, int | None]:
+    """Recommended evaluation index per device: ``run["recommended_by_profile"]``, else
+    ``run["recommended"]`` for the device it belongs to, else :func:`recommend`."""
+    by_profile = dict(run.get("recommended_by_profile") or {})
+    chosen = run.get("recommended")
+    if chosen is not None:
+        rows = frame[frame["index"] == chosen]
+        if len(rows):
+            by_profile.setdefault(str(rows["profile"].iloc[0]), int(chosen))
+    return {
+        profile: int(by_profile[profile]) if by_profile.get(profile) is not None
+        else recommend(frame, profile)
+        for profile in profiles_in(run, frame)
+    }
+
+
+def violation_score(frame: pd.DataFrame, budgets: Mapping[str, float]) -> pd.Series:
+    """Sum over budgets of the relative excess ``max(0, value - budget) / budget`` per row."""
+    score = pd.Series(0.0, index=frame.index)
+    for name, budget in budgets.items():
+        column = f"constraint_{name}"
+        if column in frame and budget:
+            score += frame[column].clip(lower=0.0).fillna(0.0) / float(budget)
+    return score
+
+
+def nearest_designs(
+    frame: pd.DataFrame, budgets: Mapping[str, float], count: int = 5
+) -> pd.DataFrame:
+    """The ``count`` infeasible designs closest to the budgets (smallest :func:`violation_score`;
+    simulated before pre-screened designs, then by index, as ``dse explore`` ranks them); a
+    ``violation`` column holds the score."""
+    infeasible = frame[~frame["feasible"]].assign(violation=violation_score(frame, budgets))
+    return infeasible.sort_values(["violation", "prescreened", "index"]).head(count)
+
+
+def normalisation_bounds(
+    run: Mapping[str, Any], frame: pd.DataFrame, objectives: Sequence[str]
+) -> tuple[list[float], list[float], list[str]]:
+    """Fixed ideal and nadir points for the hypervolume, in minimisation form, and how each
+    nadir was chosen.
+
+    Accuracy-like objectives (as error) run from 0 to 1. A cost objective with a budget runs
+    from 0 to its budget (every feasible design lies inside). A cost objective without a budget
+    runs from 0 to the largest value any design of the run was priced at (every evaluated,
+    pre-screened or not, is priced), which the space bounds fix for exhaustive runs.
+    """
+    budgets = run.get("budgets") or {}
+    ideal, nadir, basis = [], [], []
+    for name in objectives:
+        ideal.append(0.0)
+        if name in MAXIMISED:
+            nadir.append(1.0)
+            basis.append("error from 0 to 1")
+        elif budgets.get(name):
+            nadir.append(float(budgets[name]))
+            basis.append("0 to the budget")
+        else:
+            values = pd.to_numeric(frame[name], errors="coerce")
+            top = float(values.max()) if values.notna().any() else 1.0
+            nadir.append(top if top > 0 else 1.0)
+            basis.append("0 to the largest value in the run")
+    return ideal, nadir, basis
+
+
+def hypervolume_curves(
+    run: Mapping[str, Any], frame: pd.DataFrame, objectives: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """Normalised hypervolume of the feasible designs after each evaluation, per device."""
+    ideal, nadir, _ = normalisation_bounds(run, frame, objectives)
+    curves = {}
+    for profile in profiles_in(run, frame):
+        rows = frame[frame["profile"] == profile]
+        curves[profile] = hypervolume_history(
+            objective_matrix(rows, objectives), ideal, nadir, include=rows["feasible"].to_numpy()
+        )
+    return curves
