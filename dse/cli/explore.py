@@ -1,3 +1,261 @@
-"""`dse explore` command(s): registered on the shared app (see dse/cli/_app.py)."""
+"""``dse explore``: parse the options, run ``dse.explore`` with a progress bar, print the results.
 
-from dse.cli._app import app  # noqa: F401
+Stdout: the Pareto front of each profile, the recommended design and the paths written (or,
+when nothing meets the budgets, the least-infeasible designs; exit 3). Stderr: the progress bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from hwprofiles import format_si
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from dse._explore import (
+    DEFAULT_DATASET,
+    DEFAULT_EVALUATIONS,
+    DEFAULT_PROFILE,
+    DEFAULT_TEST_SAMPLES,
+    DEFAULT_TRAIN_SAMPLES,
+    ExploreOptions,
+    ExploreResult,
+    ProgressState,
+    explore,
+)
+from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
+from dse.cli._app import app, stderr, stdout
+
+
+class EngineName(str, Enum):
+    """``--engine`` choices."""
+
+    nsga2 = "nsga2"
+    optuna = "optuna"
+    grid = "grid"
+    random = "random"
+
+
+class SamplerName(str, Enum):
+    """``--sampler`` choices (Optuna engine)."""
+
+    nsga2 = "nsga2"
+    tpe = "tpe"
+
+
+class ProtocolName(str, Enum):
+    """``--protocol`` choices."""
+
+    static = "static"
+    continual = "continual"
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[ProgressState], None]]:
+    """A rich progress bar on stderr; yields the callback that advances it."""
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=16),
+        MofNCompleteColumn(),
+        TextColumn("feasible {task.fields[feasible]}"),
+        TextColumn("best acc {task.fields[best]}"),
+        TextColumn("hits {task.fields[hits]}"),
+        TimeRemainingColumn(),
+    )
+    # No refresh thread: worker processes are forked while the bar is live.
+    with Progress(*columns, console=stderr, transient=True, auto_refresh=False) as progress:
+        task = progress.add_task("exploring", total=None, feasible=0, best="-", hits=0)
+
+        def update(state: ProgressState) -> None:
+            best = "-" if state.best_accuracy is None else f"{state.best_accuracy:.3f}"
+            progress.update(
+                task,
+                description=state.profile,
+                completed=state.done,
+                total=state.total,
+                feasible=state.feasible,
+                best=best,
+                hits=state.cache_hits,
+            )
+            progress.refresh()
+
+        yield update
+
+
+def _value(key: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    objective = next(o for o in OBJECTIVES if o.key == key)
+    return f"{value:.3f}" if objective.unit == "" else format_si(value, objective.unit)
+
+
+#: Short column headers of the default space's parameters (others keep their names).
+_SHORT = {
+    "weight_bits": "bits",
+    "inhibition": "inhib.",
+    "timesteps": "steps",
+    "inhibition_strength": "inh. mV",
+}
+
+
+def _design_table(
+    title: str, records: Sequence[Mapping[str, Any]], result: ExploreResult, *, budgets: bool
+) -> Table:
+    """One row per record: index, profile (when several), the parameters that vary, accuracy,
+    the optimised and budgeted objectives, and with ``budgets`` how far each budget is
+    exceeded."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    shown = {"accuracy"} | {o.key for o in result.objectives} | {b.key for b in result.budgets}
+    keys = [o.key for o in OBJECTIVES if o.key in shown]
+    several = len({r["profile"] for r in result.evaluations}) > 1
+    parameters = [  # parameters fixed across the whole run say nothing here
+        name for name in result.parameters
+        if len({repr(r["candidate"].get(name)) for r in result.evaluations}) > 1
+    ]
+    for header in ["#", *(["profile"] if several else []), *parameters, *keys]:
+        table.add_column(_SHORT.get(header, header).replace("_", " "), no_wrap=True)
+    shown_budgets = result.budgets if budgets else ()
+    for budget in shown_budgets:
+        table.add_column(f"{budget.key.replace('_', ' ')} over", no_wrap=True)
+    for record in records:
+        excess = [
+            format_si(max(0.0, record["constraints"][b.key]), b.kind.unit) for b in shown_budgets
+        ]
+        table.add_row(
+            str(record["index"]),
+            *([record["profile"]] if several else []),
+            *(str(record["candidate"].get(name, "")) for name in parameters),
+            *(_value(k, record["objectives"][k]) for k in keys),
+            *excess,
+        )
+    return table
+
+
+def _print_result(result: ExploreResult) -> None:
+    # A terminal keeps its width; into a pipe or a file, tables are not squeezed to 80 columns.
+    tables = stdout if stdout.is_terminal else Console(width=200)
+    if result.recommended is not None:
+        tables.print(_design_table("Pareto front (feasible, non-dominated)", result.pareto,
+                                   result, budgets=False))
+        chosen = result.recommended
+        params = ", ".join(f"{k}={v}" for k, v in chosen["candidate"].items())
+        stdout.print(
+            f"Recommended: #{chosen['index']} on {chosen['profile']}: {params} "
+            f"(accuracy {_value('accuracy', chosen['objectives']['accuracy'])}, "
+            f"inference energy {_value('energy_infer', chosen['objectives']['energy_infer'])}, "
+            f"memory {_value('memory', chosen['objectives']['memory'])})",
+            soft_wrap=True,
+        )
+    else:
+        tables.print(_design_table("No design meets the budgets; least infeasible:",
+                                   result.least_infeasible, result, budgets=True))
+        for record in result.least_infeasible:
+            if record["reason"]:
+                stdout.print(f"#{record['index']}: {record['reason']}", soft_wrap=True,
+                             highlight=False)
+    for name, path in result.paths.items():
+        stdout.print(f"{name}: {path}", soft_wrap=True, highlight=False)
+
+
+@app.command("explore")
+def explore_command(
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", help="Device profile id or YAML path; repeat to compare "
+                     f"devices in one run. Default: {DEFAULT_PROFILE}."),
+    ] = None,
+    profiles_dir: Annotated[
+        Path | None, typer.Option(help="Directory searched for user profile ids.")
+    ] = None,
+    memory_budget: Annotated[
+        str | None, typer.Option(help="Memory footprint cap with a unit, e.g. 64KiB.")
+    ] = None,
+    energy_budget: Annotated[
+        str | None, typer.Option(help="Inference energy per sample cap, e.g. 2uJ.")
+    ] = None,
+    train_energy_budget: Annotated[
+        str | None, typer.Option(help="Training energy per sample cap, e.g. 10uJ.")
+    ] = None,
+    latency_budget: Annotated[
+        str | None, typer.Option(help="Inference latency per sample cap, e.g. 5ms.")
+    ] = None,
+    objectives: Annotated[
+        str, typer.Option(help="Comma-separated objectives: accuracy, memory, energy-infer, "
+                          "energy-train, latency, recent-accuracy, previous-accuracy.")
+    ] = DEFAULT_OBJECTIVES,
+    engine: Annotated[
+        EngineName, typer.Option(help="Search engine (grid when the space is no larger than "
+                                 "--evaluations).")
+    ] = EngineName.nsga2,
+    sampler: Annotated[SamplerName, typer.Option(help="Optuna sampler.")] = SamplerName.nsga2,
+    storage: Annotated[
+        str | None, typer.Option(help="Optuna storage URL (default: SQLite in the run dir).")
+    ] = None,
+    evaluations: Annotated[
+        int, typer.Option(help="Designs to evaluate per profile.")
+    ] = DEFAULT_EVALUATIONS,
+    seed: Annotated[int, typer.Option(help="Seed of the search and of the simulations.")] = 0,
+    space: Annotated[
+        Path | None, typer.Option(help="YAML file replacing or narrowing the design space.")
+    ] = None,
+    dataset: Annotated[str, typer.Option(help="digits, mnist or fashion-mnist.")] = (
+        DEFAULT_DATASET
+    ),
+    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are found.")] = None,
+    protocol: Annotated[
+        ProtocolName, typer.Option(help="static or continual learning.")
+    ] = ProtocolName.static,
+    train_samples: Annotated[
+        int, typer.Option(help="Training samples per design (per task when continual).")
+    ] = DEFAULT_TRAIN_SAMPLES,
+    test_samples: Annotated[
+        int, typer.Option(help="Test samples per design.")
+    ] = DEFAULT_TEST_SAMPLES,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run directory (default runs/<timestamp>); re-running "
+                                  "the same command with the same --out resumes.")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Evaluation cache file (default: user cache dir).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
+) -> None:
+    """Search the design space for the best SNNs under memory/energy/latency budgets."""
+    options = ExploreOptions(
+        profiles=tuple(profile) if profile else (DEFAULT_PROFILE,),
+        profiles_dir=profiles_dir,
+        memory_budget=memory_budget,
+        energy_budget=energy_budget,
+        train_energy_budget=train_energy_budget,
+        latency_budget=latency_budget,
+        objectives=objectives,
+        engine=engine.value,
+        sampler=sampler.value,
+        storage=storage,
+        evaluations=evaluations,
+        seed=seed,
+        space=space,
+        dataset=dataset,
+        data_dir=data_dir,
+        protocol=protocol.value,
+        train_samples=train_samples,
+        test_samples=test_samples,
+        workers=workers,
+        out=out,
+        cache=cache,
+        no_cache=no_cache,
+    )
+    with _progress_bar() as update:
+        result = explore(options, on_progress=update)
+    _print_result(result)
+    result.check_feasible()

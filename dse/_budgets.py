@@ -1,0 +1,92 @@
+"""Budgets given on the command line with units, and the constraints they impose.
+
+A budget caps one cost objective: ``--memory-budget 64KiB`` (bytes), ``--energy-budget 2uJ``
+(inference energy per sample, joules), ``--train-energy-budget`` (training energy per sample,
+joules), ``--latency-budget`` (inference latency per sample, seconds). Each is the constraint
+``value - budget <= 0`` (satisfied when non-positive), in SI units.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from hwprofiles import parse_quantity
+from snn_dse.errors import InputError
+
+
+@dataclass(frozen=True)
+class BudgetKind:
+    """A budget the CLI accepts: the objective it caps, its option, its SI unit, and whether the
+    analytical pre-screen may reject a design on it before simulation."""
+
+    key: str
+    option: str
+    unit: str
+    prescreen: bool
+
+
+#: Every budget, keyed by the objective (record key) it caps.
+BUDGET_KINDS: dict[str, BudgetKind] = {
+    "memory": BudgetKind("memory", "--memory-budget", "B", prescreen=True),
+    "energy_infer": BudgetKind("energy_infer", "--energy-budget", "J", prescreen=True),
+    "energy_train": BudgetKind("energy_train", "--train-energy-budget", "J", prescreen=True),
+    "latency": BudgetKind("latency", "--latency-budget", "s", prescreen=False),
+}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A parsed budget: the objective it caps (``key``), the limit in SI units, the text given."""
+
+    key: str
+    value: float
+    text: str
+
+    @property
+    def kind(self) -> BudgetKind:
+        """The budget's kind (option name, unit, pre-screen rule)."""
+        return BUDGET_KINDS[self.key]
+
+
+def parse_budgets(texts: Mapping[str, str | None]) -> tuple[Budget, ...]:
+    """Parse budgets from ``{objective key: text or None}`` (None: no budget on it).
+
+    Raises ``InputError`` naming the option for a bare number, a wrong dimension, an
+    unparsable text, or an impossible limit (zero, negative or infinite: no design can cost
+    zero, and an infinite budget is no budget).
+    """
+    budgets = []
+    for key, text in texts.items():
+        if text is None:
+            continue
+        kind = BUDGET_KINDS[key]
+        value = parse_quantity(text, kind.unit, kind.option)
+        if not math.isfinite(value) or value <= 0:
+            raise InputError(
+                f"{kind.option}: {text!r} is impossible; a budget must be a positive, "
+                f"finite amount of {kind.unit}"
+            )
+        budgets.append(Budget(key, value, text))
+    return tuple(budgets)
+
+
+def constraint_values(
+    values: Mapping[str, float | None], budgets: Sequence[Budget]
+) -> dict[str, float]:
+    """``{key: value - budget}`` for every budget (SI units; <= 0 is satisfied)."""
+    out = {}
+    for budget in budgets:
+        value = values[budget.key]
+        if value is None:
+            raise ValueError(f"no value for budgeted objective {budget.key!r}")
+        out[budget.key] = float(value) - budget.value
+    return out
+
+
+def violation(constraints: Mapping[str, float], budgets: Sequence[Budget]) -> float:
+    """Total relative violation: the sum over budgets of ``max(0, g) / budget``; 0 when feasible.
+
+    Used to rank infeasible designs (the least infeasible first)."""
+    return sum(max(0.0, constraints[b.key]) / b.value for b in budgets)

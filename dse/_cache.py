@@ -1,0 +1,130 @@
+"""Content-hash cache of simulated evaluations, shared across runs.
+
+An entry holds what is expensive to compute for one candidate on one device: the objective
+values, the cost report and the simulation result. Its key hashes everything they depend on:
+the candidate, the validated profile's fingerprint, the simulator settings, the dataset's
+fingerprint, the simulation seed and the code version. Budgets are not part of the key:
+constraints are recomputed from the cached values, so one entry serves any budget.
+
+The cache is an SQLite file (WAL, busy timeout) in the user cache directory
+(``platformdirs.user_cache_dir("snn-dse")``) unless ``--cache PATH`` moves it. Only the
+exploring process writes; several explorations may share one file (``INSERT OR IGNORE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sqlite3
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from snn_dse import __version__
+from snn_dse.errors import InputError
+
+#: The code an evaluation's result depends on: the simulator, the cost models, the profile
+#: loader and the evaluation pipeline.
+EVALUATION_CODE = ("sim", "costmodels", "hwprofiles", "dse._pipeline")
+
+
+def default_cache_path() -> Path:
+    """The shared cache file: ``<user cache dir>/snn-dse/evaluations.sqlite``."""
+    return Path(platformdirs.user_cache_dir("snn-dse")) / "evaluations.sqlite"
+
+
+@cache
+def code_version() -> str:
+    """``<package version>+<12 hex digits>``: the version of snn-dse and a hash of the source of
+    ``EVALUATION_CODE``, so that editing the simulator or a cost formula invalidates the
+    cache entries computed by the old code (also in an editable install)."""
+    digest = hashlib.sha256()
+    for name in EVALUATION_CODE:
+        spec = importlib.util.find_spec(name)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        if origin is None:
+            raise ImportError(f"cannot locate the source of {name}")
+        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
+        for path in files:
+            digest.update(f"{name}:{path.relative_to(origin.parent)}\n".encode())
+            digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def canonical_json(value: Any) -> str:
+    """Compact JSON with sorted keys: equal content gives equal text (and equal hashes)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def cache_key(
+    candidate: Mapping[str, Any],
+    *,
+    profile_fingerprint: str,
+    simulator: Mapping[str, Any],
+    dataset_fingerprint: str,
+    seed: int,
+    code_version: str,
+) -> str:
+    """SHA-256 hex digest identifying one simulated evaluation.
+
+    ``candidate`` must already be canonical (plain Python scalars, reals rounded; see
+    ``dse._pipeline.canonical_candidate``), ``simulator`` the simulator settings that change
+    results (not paths).
+    """
+    blob = canonical_json(
+        {
+            "candidate": dict(candidate),
+            "profile": profile_fingerprint,
+            "simulator": dict(simulator),
+            "dataset": dataset_fingerprint,
+            "seed": seed,
+            "code_version": code_version,
+        }
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class EvaluationCache:
+    """SQLite key -> JSON payload store; ``get`` and ``put`` from one process at a time."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (creating it and its directory) the cache file at ``path``.
+
+        Raises ``InputError`` naming ``--cache`` when the file cannot be opened."""
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS evaluations "
+                "(key TEXT PRIMARY KEY, payload TEXT NOT NULL)"
+            )
+            self._db.commit()
+        except (OSError, sqlite3.Error) as error:
+            raise InputError(f"--cache: cannot open the cache at {path}: {error}") from None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The payload stored under ``key``, or None."""
+        row = self._db.execute("SELECT payload FROM evaluations WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put(self, key: str, payload: Mapping[str, Any]) -> None:
+        """Store ``payload`` under ``key`` (an existing entry is kept) and commit."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO evaluations (key, payload) VALUES (?, ?)",
+            (key, json.dumps(dict(payload))),
+        )
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()

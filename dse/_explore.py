@@ -1,0 +1,658 @@
+"""``dse explore``: the orchestration loop of a budget-constrained multi-objective search.
+
+For each device profile: the engine proposes a batch (``ask``); each candidate is pre-screened
+in this process, replayed from the run's store (resume), taken from the cache, or simulated in
+a process pool; every finished record is written to the store at once; the batch's objective
+rows (minimised) and constraint rows (``value - budget``) go back to the engine (``tell``) in
+proposal order. At the end the run directory gets ``evaluations.csv``, ``pareto.csv``,
+``run.json`` and ``report.html``.
+
+Determinism: the batch size does not depend on the worker count, each candidate's simulation
+seed derives from the run seed and the candidate, and results reach the engine in proposal
+order, so the same options give the same records with 1 or N workers, cold or cached.
+Resume: evaluation ``i`` of a run is the ``i``-th proposal; re-running the same command in the
+same ``--out`` replays stored records (the engines are deterministic, so they propose the same
+candidates again) and evaluates only what is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import platform
+import shlex
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import reports
+from hwprofiles import load_profile
+
+from dse._budgets import Budget, parse_budgets
+from dse._cache import EvaluationCache, code_version, default_cache_path
+from dse._objectives import DEFAULT_OBJECTIVES, Objective, minimised_vector, parse_objectives
+from dse._pipeline import (
+    DatasetInfo,
+    EvalContext,
+    Measured,
+    Models,
+    Prepared,
+    RealModels,
+    SimSettings,
+    finish,
+    prepare,
+    simulate_and_price,
+)
+from dse._recommend import least_infeasible, pareto_front, recommend, recommend_by_profile
+from dse._run_dir import OPTUNA_DB, REPORT_HTML, record_counts, write_outputs
+from dse._space import DesignSpace, default_space, load_space
+from dse._store import STORE_NAME, ResultStore
+from dse.engines import ENGINES, OPTUNA_SAMPLERS, Engine, make_engine
+from snn_dse import __version__
+from snn_dse.errors import DseError, InputError, NoFeasibleDesignError
+
+#: Default fidelity, chosen so a default ``dse explore`` finishes in under 3 minutes on 2 cores
+#: (benchmarks/RESULTS.md): the embedded digits dataset (8x8 pixels).
+DEFAULT_PROFILE = "generic_asic_45nm"
+DEFAULT_DATASET = "digits"
+DEFAULT_EVALUATIONS = 100
+DEFAULT_TRAIN_SAMPLES = 1000
+DEFAULT_TEST_SAMPLES = 400
+PROTOCOLS = ("static", "continual")
+
+
+class ExplorationInterrupted(DseError):
+    """Ctrl-C during ``dse explore``: what was evaluated is kept; the message says how to resume.
+    CLI exit code 130."""
+
+    exit_code = 130
+
+
+@dataclass(frozen=True)
+class ExploreOptions:
+    """The options of ``dse explore`` (see ``dse explore --help``); budgets are unit strings.
+
+    ``workers=None`` uses every available core; ``out=None`` creates ``runs/<UTC timestamp>``;
+    ``cache=None`` uses the shared user cache.
+    """
+
+    profiles: tuple[str, ...] = (DEFAULT_PROFILE,)
+    profiles_dir: Path | None = None
+    memory_budget: str | None = None
+    energy_budget: str | None = None
+    train_energy_budget: str | None = None
+    latency_budget: str | None = None
+    objectives: str = DEFAULT_OBJECTIVES
+    engine: str = "nsga2"
+    sampler: str = "nsga2"
+    storage: str | None = None
+    evaluations: int = DEFAULT_EVALUATIONS
+    seed: int = 0
+    space: Path | None = None
+    dataset: str = DEFAULT_DATASET
+    data_dir: Path | None = None
+    protocol: str = "static"
+    train_samples: int = DEFAULT_TRAIN_SAMPLES
+    test_samples: int = DEFAULT_TEST_SAMPLES
+    workers: int | None = None
+    out: Path | None = None
+    cache: Path | None = None
+    no_cache: bool = False
+
+    def to_args(self) -> list[str]:
+        """The ``dse explore`` arguments that reproduce these options (defaults left out;
+        profiles always listed)."""
+        args: list[str] = []
+        for profile in self.profiles:
+            args += ["--profile", profile]
+        for spec in dataclasses.fields(self):
+            value = getattr(self, spec.name)
+            if spec.name == "profiles" or value == spec.default:
+                continue
+            option = "--" + spec.name.replace("_", "-")
+            args += [option] if value is True else [option, str(value)]
+        return args
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    """Progress after one more finished evaluation (for the progress bar): evaluations done of
+    ``total`` (all profiles), feasible so far, best feasible accuracy so far, cache hits (and
+    replayed records), and the profile being explored."""
+
+    done: int
+    total: int
+    feasible: int
+    best_accuracy: float | None
+    cache_hits: int
+    profile: str
+
+
+@dataclass(frozen=True)
+class ExploreResult:
+    """What an exploration produced: the run dict (run.json), every record, the Pareto front
+    (feasible, non-dominated, per profile), the recommended design (None when nothing is
+    feasible), the least-infeasible designs, and the paths written."""
+
+    run_dir: Path
+    run: dict[str, Any]
+    evaluations: list[dict[str, Any]]
+    pareto: list[dict[str, Any]]
+    recommended: dict[str, Any] | None
+    recommended_by_profile: dict[str, dict[str, Any]]
+    least_infeasible: list[dict[str, Any]]
+    objectives: tuple[Objective, ...]
+    budgets: tuple[Budget, ...]
+    parameters: list[str]
+    paths: dict[str, Path]
+
+    def check_feasible(self) -> None:
+        """Raise ``NoFeasibleDesignError`` (exit 3) when no design met the budgets."""
+        if self.recommended is None:
+            raise NoFeasibleDesignError(
+                f"no design meets the budgets ({len(self.evaluations)} evaluated); the least "
+                f"infeasible are listed above and every design is in {self.paths['evaluations']}"
+            )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The validated inputs of an exploration."""
+
+    options: ExploreOptions
+    profiles: tuple[Any, ...]
+    space: DesignSpace
+    budgets: tuple[Budget, ...]
+    objectives: tuple[Objective, ...]
+    engine: str
+    settings: SimSettings
+    dataset: DatasetInfo
+    run_dir: Path
+    storage: str | None
+    workers: int
+    evaluations_per_profile: int
+    code_version: str
+
+    def identity(self) -> dict[str, Any]:
+        """What must match for a re-run in the same ``--out`` to resume this run."""
+        return {
+            "profiles": {p.id: p.fingerprint() for p in self.profiles},
+            "space": self.space.to_dict(),
+            "budgets": {b.key: b.value for b in self.budgets},
+            "objectives": [o.key for o in self.objectives],
+            "engine": self.engine,
+            "sampler": self.options.sampler if self.engine == "optuna" else None,
+            "seed": self.options.seed,
+            "evaluations": self.evaluations_per_profile,
+            "simulator": self.settings.key_dict(),
+            "dataset": self.dataset.fingerprint,
+            "code_version": self.code_version,
+        }
+
+    def study_name(self, profile: Any) -> str:
+        """Optuna study name of one profile's search: the run directory's name and the
+        profile id, so a resumed run finds (and rebuilds) its own study and no other."""
+        return f"{self.run_dir.resolve().name}-{profile.id}"
+
+
+def batch_size_for(evaluations: int) -> int:
+    """Proposals per engine batch (the NSGA-II population): about a fifth of the evaluation
+    budget, between 4 and 16; independent of the worker count so results are too."""
+    return max(4, min(16, evaluations // 5))
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def _positive(value: int, option: str) -> int:
+    if value < 1:
+        raise InputError(f"{option}: must be at least 1, got {value}")
+    return value
+
+
+def plan(options: ExploreOptions, models: Models) -> Plan:
+    """Validate every input of ``options`` (``InputError`` naming the option on the first
+    problem) and resolve the defaults: profiles, space, budgets, objectives, engine, dataset."""
+    _positive(options.evaluations, "--evaluations")
+    _positive(options.train_samples, "--train-samples")
+    _positive(options.test_samples, "--test-samples")
+    workers = (
+        _positive(options.workers, "--workers") if options.workers is not None else available_cores()
+    )
+    if options.protocol not in PROTOCOLS:
+        raise InputError(f"--protocol: {options.protocol!r} is not one of {', '.join(PROTOCOLS)}")
+    if options.engine not in ENGINES:
+        raise InputError(f"--engine: {options.engine!r} is not one of {', '.join(ENGINES)}")
+    if options.sampler not in OPTUNA_SAMPLERS:
+        raise InputError(
+            f"--sampler: {options.sampler!r} is not one of {', '.join(OPTUNA_SAMPLERS)}"
+        )
+    budgets = parse_budgets(
+        {
+            "memory": options.memory_budget,
+            "energy_infer": options.energy_budget,
+            "energy_train": options.train_energy_budget,
+            "latency": options.latency_budget,
+        }
+    )
+    objectives = parse_objectives(options.objectives, options.protocol)
+    if not options.profiles:
+        raise InputError("--profile: give at least one device profile")
+    profiles = tuple(load_profile(ref, options.profiles_dir) for ref in options.profiles)
+    ids = [p.id for p in profiles]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"--profile: a profile is given twice ({', '.join(ids)})")
+    space = load_space(options.space) if options.space else default_space()
+    models.check_parameters(space.names)
+    settings = SimSettings(
+        dataset=options.dataset,
+        protocol=options.protocol,
+        train_samples=options.train_samples,
+        test_samples=options.test_samples,
+        data_dir=options.data_dir,
+    )
+    dataset = models.dataset_info(settings)
+    engine = "grid" if space.size <= options.evaluations else options.engine
+    run_dir = options.out or Path("runs") / dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    storage = options.storage
+    if engine == "optuna" and storage is None:
+        storage = f"sqlite:///{(run_dir / OPTUNA_DB).resolve()}"
+    return Plan(
+        options=options,
+        profiles=profiles,
+        space=space,
+        budgets=budgets,
+        objectives=objectives,
+        engine=engine,
+        settings=settings,
+        dataset=dataset,
+        run_dir=run_dir,
+        storage=storage,
+        workers=workers,
+        evaluations_per_profile=min(options.evaluations, space.size),
+        code_version=code_version(),
+    )
+
+
+def _single_blas_thread() -> None:
+    """Worker initializer: one BLAS/OpenMP thread per worker process."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
+def _reset_study(storage: str, study_name: str) -> None:
+    """Delete a study left by an earlier (interrupted) invocation, so that the replayed
+    evaluations rebuild it exactly."""
+    import optuna
+
+    try:
+        optuna.delete_study(study_name=study_name, storage=storage)
+    except KeyError:
+        return
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    names = ("numpy", "optuna", "pymoo", "pydantic", "pint")
+    return {"snn-dse": __version__, "python": platform.python_version()} | {
+        name: version(name) for name in names
+    }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class _Counters:
+    """Running counts of this invocation."""
+
+    done: int = 0
+    feasible: int = 0
+    cache_hits: int = 0
+    resumed: int = 0
+    simulated: int = 0
+    best_accuracy: float | None = None
+
+
+@dataclass
+class _Runner:
+    """Mutable state of one invocation: the store, the cache, the pool and the counters."""
+
+    plan: Plan
+    models: Models
+    store: ResultStore
+    cache: EvaluationCache | None
+    executor: Executor | None
+    on_progress: Callable[[ProgressState], None] | None
+    resuming: bool
+    seen: dict[str, Measured] = field(default_factory=dict)
+    counters: _Counters = field(default_factory=_Counters)
+
+    def explore_profile(self, profile: Any, first_index: int) -> None:
+        """Run the engine over one profile, evaluations ``first_index ..`` of the run."""
+        plan = self.plan
+        ctx = EvalContext(
+            profile=profile,
+            dataset=plan.dataset,
+            settings=plan.settings,
+            budgets=plan.budgets,
+            run_seed=plan.options.seed,
+            code_version=plan.code_version,
+            models=self.models,
+        )
+        engine = self._engine(profile)
+        budget = plan.evaluations_per_profile
+        done = 0
+        while done < budget:
+            # A last, smaller batch for engines that honour it; an engine with a fixed batch
+            # (the NSGA-II population) sees its last batch cut short and never told.
+            engine.batch_size = min(engine.batch_size, budget - done)
+            batch = engine.ask()
+            if not batch:
+                break
+            evaluated = batch[: budget - done]
+            records = self.evaluate_batch(ctx, first_index + done, evaluated)
+            done += len(evaluated)
+            if len(evaluated) == len(batch):
+                F = np.array([minimised_vector(r["objectives"], plan.objectives) for r in records])
+                G = np.array(
+                    [[r["constraints"][b.key] for b in plan.budgets] for r in records]
+                ).reshape(len(records), len(plan.budgets))
+                engine.tell(batch, F, G)
+
+    def _engine(self, profile: Any) -> Engine:
+        """A fresh engine for ``profile``. A resumed run first deletes the Optuna study its
+        earlier invocation left, so that replaying the stored records rebuilds it exactly."""
+        plan = self.plan
+        study = plan.study_name(profile)
+        if self.resuming and plan.engine == "optuna" and plan.storage is not None:
+            _reset_study(plan.storage, study)
+        return make_engine(
+            plan.engine,
+            plan.space,
+            n_objectives=len(plan.objectives),
+            n_constraints=len(plan.budgets),
+            seed=plan.options.seed,
+            batch_size=batch_size_for(plan.evaluations_per_profile),
+            optuna_sampler=plan.options.sampler,
+            optuna_storage=plan.storage,
+            study_name=study,
+            objective_names=[o.key for o in plan.objectives],
+            constraint_names=[b.key for b in plan.budgets],
+        )
+
+    def evaluate_batch(
+        self, ctx: EvalContext, first_index: int, batch: Sequence[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Records of ``batch`` (evaluations ``first_index ..``), in batch order.
+
+        Each record comes from, in order of preference: the store (resume), the pre-screen,
+        this run's earlier simulations or the cache (``cache_hit``), or a new simulation. Each
+        is stored the moment it is known."""
+        records: list[dict[str, Any] | None] = [None] * len(batch)
+        waiting: dict[str, list[tuple[int, Prepared]]] = {}
+        for offset, candidate in enumerate(batch):
+            index = first_index + offset
+            prepared = prepare(index, candidate, ctx)
+            stored = self.store.get(index)
+            if (
+                stored is not None
+                and stored["cache_key"] == prepared.cache_key
+                and stored["profile"] == ctx.profile.id
+            ):
+                self.counters.resumed += 1
+                records[offset] = self._accept(stored, new=False)
+                continue
+            if prepared.record is not None:
+                records[offset] = self._accept(prepared.record)
+                continue
+            measured = self._lookup(prepared.cache_key)
+            if measured is not None:
+                records[offset] = self._accept(finish(index, ctx, prepared, measured, True))
+                continue
+            waiting.setdefault(prepared.cache_key, []).append((offset, prepared))
+        for key, measured in self._simulate(ctx, [group[0][1] for group in waiting.values()]):
+            self.seen[key] = measured
+            if self.cache is not None:
+                self.cache.put(key, measured.to_dict())
+            for n, (offset, prepared) in enumerate(waiting[key]):
+                record = finish(first_index + offset, ctx, prepared, measured, n > 0)
+                records[offset] = self._accept(record)
+        return [r for r in records if r is not None]
+
+    def _lookup(self, key: str) -> Measured | None:
+        if key in self.seen:
+            return self.seen[key]
+        payload = self.cache.get(key) if self.cache is not None else None
+        return None if payload is None else Measured.from_dict(payload)
+
+    def _simulate(
+        self, ctx: EvalContext, pending: Sequence[Prepared]
+    ) -> Iterator[tuple[str, Measured]]:
+        """Simulate ``pending`` (distinct designs), yielding ``(cache key, result)`` as each
+        completes."""
+        if self.executor is None:
+            for prepared in pending:
+                measured = simulate_and_price(ctx, prepared.candidate, prepared.seed)
+                self.counters.simulated += 1
+                yield prepared.cache_key, measured
+            return
+        futures = {
+            self.executor.submit(simulate_and_price, ctx, p.candidate, p.seed): p.cache_key
+            for p in pending
+        }
+        for future in as_completed(futures):
+            measured = future.result()
+            self.counters.simulated += 1
+            yield futures[future], measured
+
+    def _accept(self, record: dict[str, Any], new: bool = True) -> dict[str, Any]:
+        """Store a finished record (unless replayed from the store), count it, report progress."""
+        if new:
+            self.store.put(record)
+        if record["sim"] is not None:
+            self.seen.setdefault(
+                record["cache_key"],
+                Measured(record["objectives"], record["cost"], record["sim"], record["wall_s"]),
+            )
+        c = self.counters
+        c.done += 1
+        c.cache_hits += bool(record["cache_hit"])
+        if record["feasible"]:
+            c.feasible += 1
+            accuracy = record["objectives"]["accuracy"]
+            if c.best_accuracy is None or accuracy > c.best_accuracy:
+                c.best_accuracy = accuracy
+        if self.on_progress is not None:
+            self.on_progress(
+                ProgressState(
+                    done=c.done,
+                    total=self.plan.evaluations_per_profile * len(self.plan.profiles),
+                    feasible=c.feasible,
+                    best_accuracy=c.best_accuracy,
+                    cache_hits=c.cache_hits + c.resumed,
+                    profile=record["profile"],
+                )
+            )
+        return record
+
+
+def _open_store(plan: Plan) -> tuple[ResultStore, bool]:
+    """The run's store and whether it already belongs to this exploration (a resume);
+    refuses (``InputError`` naming ``--out``) a directory holding a different exploration."""
+    try:
+        plan.run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"--out: cannot create {plan.run_dir}: {error}") from None
+    store = ResultStore(plan.run_dir / STORE_NAME)
+    identity = plan.identity()
+    previous = store.get_meta("identity")
+    if previous is not None and previous != identity:
+        store.close()
+        differ = ", ".join(k for k in identity if previous.get(k) != identity[k])
+        raise InputError(
+            f"--out: {plan.run_dir} holds a different exploration (differs in: {differ}); "
+            "repeat its command to resume it, or choose another --out"
+        )
+    store.set_meta("identity", identity)
+    return store, previous is not None
+
+
+def _resume_command(plan: Plan) -> str:
+    options = dataclasses.replace(plan.options, out=plan.run_dir)
+    return "dse explore " + shlex.join(options.to_args())
+
+
+def _run_dict(
+    plan: Plan,
+    counters: _Counters,
+    records: Sequence[dict[str, Any]],
+    recommended: dict[str, Any] | None,
+    by_profile: dict[str, dict[str, Any]],
+    started: str,
+    wall_s: float,
+    complete: bool,
+    cache_path: Path | None,
+) -> dict[str, Any]:
+    """The run dict of docs/architecture.md (run.json), plus resume and cache details."""
+    options = plan.options
+    return {
+        "command": ["dse", "explore", *options.to_args()],
+        "versions": _versions(),
+        "seed": options.seed,
+        "engine": plan.engine,
+        "engine_requested": options.engine,
+        "sampler": options.sampler if plan.engine == "optuna" else None,
+        "storage": plan.storage,
+        "studies": {p.id: plan.study_name(p) for p in plan.profiles}
+        if plan.engine == "optuna"
+        else {},
+        "profiles": {p.id: p.to_dict() for p in plan.profiles},
+        "space": plan.space.to_dict(),
+        "budgets": {b.key: b.value for b in plan.budgets},
+        "budget_texts": {b.key: b.text for b in plan.budgets},
+        "objectives": [o.key for o in plan.objectives],
+        "protocol": plan.settings.protocol,
+        "dataset": plan.settings.dataset,
+        "simulator": plan.settings.key_dict(),
+        "evaluations_requested": options.evaluations,
+        "workers": plan.workers,
+        "cache": str(cache_path) if cache_path is not None else None,
+        "counts": record_counts(records)
+        | {"resumed": counters.resumed, "simulated": counters.simulated},
+        "timings": {"started": started, "finished": _now(), "wall_s": wall_s},
+        "recommended": recommended["index"] if recommended is not None else None,
+        "recommended_by_profile": {k: v["index"] for k, v in by_profile.items()},
+        "complete": complete,
+    }
+
+
+def write_report(run_dir: Path, run: dict[str, Any], evaluations: list[dict[str, Any]]) -> Path:
+    """The final step of a complete run: ``report.html`` through ``reports.write_report``."""
+    return reports.write_report(run, evaluations, run_dir / REPORT_HTML)
+
+
+def _finalise(
+    runner: _Runner, started: str, start: float, complete: bool, cache_path: Path | None
+) -> ExploreResult:
+    plan = runner.plan
+    records = runner.store.records()
+    front = pareto_front(records, plan.objectives)
+    chosen = recommend(front)
+    by_profile = recommend_by_profile(front)
+    run = _run_dict(
+        plan,
+        runner.counters,
+        records,
+        chosen,
+        by_profile,
+        started,
+        time.perf_counter() - start,
+        complete,
+        cache_path,
+    )
+    runner.store.set_meta("run", run)
+    parameters = plan.space.names
+    paths = {"store": plan.run_dir / STORE_NAME} | write_outputs(
+        plan.run_dir, run, records, front, parameters
+    )
+    if complete:
+        paths["report"] = write_report(plan.run_dir, run, records)
+    return ExploreResult(
+        run_dir=plan.run_dir,
+        run=run,
+        evaluations=records,
+        pareto=list(front),
+        recommended=chosen,
+        recommended_by_profile=by_profile,
+        least_infeasible=least_infeasible(records, plan.budgets) if chosen is None else [],
+        objectives=plan.objectives,
+        budgets=plan.budgets,
+        parameters=parameters,
+        paths=paths,
+    )
+
+
+def explore(
+    options: ExploreOptions,
+    *,
+    models: Models | None = None,
+    on_progress: Callable[[ProgressState], None] | None = None,
+) -> ExploreResult:
+    """Run (or resume) an exploration and write its run directory.
+
+    ``models`` defaults to ``RealModels()`` (``sim`` and ``costmodels``); ``on_progress`` is
+    called after every finished evaluation. Raises ``InputError`` for bad options and
+    ``ExplorationInterrupted`` on Ctrl-C (after writing what was evaluated); the caller decides
+    what an infeasible result means (``ExploreResult.check_feasible``)."""
+    models = models if models is not None else RealModels()
+    the_plan = plan(options, models)
+    started, start = _now(), time.perf_counter()
+    store, resuming = _open_store(the_plan)
+    cache_path = None if options.no_cache else (options.cache or default_cache_path())
+    cache = EvaluationCache(cache_path) if cache_path is not None else None
+    executor = (
+        ProcessPoolExecutor(
+            max_workers=the_plan.workers,
+            mp_context=get_context("fork"),
+            initializer=_single_blas_thread,
+        )
+        if the_plan.workers > 1
+        else None
+    )
+    runner = _Runner(the_plan, models, store, cache, executor, on_progress, resuming)
+    store.set_meta(
+        "run", _run_dict(the_plan, runner.counters, [], None, {}, started, 0.0, False, cache_path)
+    )
+    try:
+        try:
+            for number, profile in enumerate(the_plan.profiles):
+                runner.explore_profile(profile, number * the_plan.evaluations_per_profile)
+        except KeyboardInterrupt:
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = None
+            _finalise(runner, started, start, complete=False, cache_path=cache_path)
+            raise ExplorationInterrupted(
+                f"interrupted; {len(store)} evaluations are kept in {store.path}. "
+                f"Resume with: {_resume_command(the_plan)}"
+            ) from None
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        return _finalise(runner, started, start, complete=True, cache_path=cache_path)
+    finally:
+        store.close()
+        if cache is not None:
+            cache.close()

@@ -1,0 +1,471 @@
+"""Evaluation of one candidate design on one device profile.
+
+1. **Pre-screen** (parent process, microseconds): price the design with *estimated* activity.
+   A design whose estimate breaks a memory or energy budget, or that exceeds the device's
+   limits (supported weight precisions, neuron capacity), is recorded as infeasible, with its
+   constraint values and the reason, and is not simulated.
+2. **Simulate** (worker process, seconds): train and test the network (``sim.run``).
+3. **Price** with the *measured* activity; objectives and constraints come from that.
+
+The simulator and the cost model are reached through a ``Models`` object, so tests can pass
+fakes; ``RealModels`` calls ``sim`` and ``costmodels``. Everything a worker receives is a
+picklable frozen dataclass or a plain dict, and ``simulate_and_price`` is a top-level function,
+so any process-pool executor can run it.
+
+The result of evaluating a candidate depends only on the candidate, the profile, the
+simulator settings, the dataset, the run seed and the code version (never on the worker or the
+order of evaluation): the simulation seed is derived from the run seed and the candidate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from hwprofiles import format_si
+
+from dse._budgets import Budget, constraint_values
+from dse._cache import cache_key, canonical_json
+
+#: Significant digits real-valued parameters are rounded to, so that near-identical proposals
+#: are one design (and one cache entry).
+REAL_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the pipeline needs to know about the dataset without loading it in every worker:
+    its name, its content fingerprint, the mean pixel intensity in [0, 1] (for estimated
+    activity) and the number of inputs (pixels) per sample."""
+
+    name: str
+    fingerprint: str
+    mean_intensity: float
+    n_inputs: int
+
+
+@dataclass(frozen=True)
+class SimSettings:
+    """Simulation fidelity shared by every candidate of a run (the candidate supplies the
+    architecture). ``train_samples``/``test_samples`` are sample counts per run (static) or
+    the training samples per task (continual)."""
+
+    dataset: str
+    protocol: str
+    train_samples: int
+    test_samples: int
+    data_dir: Path | None = None
+
+    def key_dict(self) -> dict[str, Any]:
+        """The settings that change results (for cache keys): everything but ``data_dir``."""
+        return {
+            "dataset": self.dataset,
+            "protocol": self.protocol,
+            "train_samples": self.train_samples,
+            "test_samples": self.test_samples,
+        }
+
+
+class Profile(Protocol):
+    """What the pipeline uses of a ``hwprofiles.DeviceProfile``."""
+
+    @property
+    def id(self) -> str: ...
+
+    def fingerprint(self) -> str: ...
+
+
+class Models(Protocol):
+    """The simulator and cost model behind the pipeline.
+
+    Cost dicts have the shape of ``costmodels.CostReport.to_dict()``, simulation dicts the
+    shape of ``sim.SimResult.to_dict()`` (docs/architecture.md). Implementations must be
+    picklable (they travel to worker processes).
+    """
+
+    def check_parameters(self, names: Sequence[str]) -> None:
+        """Raise ``InputError`` for a design-space parameter the models do not understand."""
+        ...
+
+    def dataset_info(self, settings: SimSettings) -> DatasetInfo:
+        """Load the dataset named in ``settings`` (``InputError`` when missing) and describe it."""
+        ...
+
+    def limits(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> list:
+        """Why ``candidate`` cannot run on ``profile`` at all (empty when it fits)."""
+        ...
+
+    def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
+        """Cost of ``candidate`` on ``profile`` with activity estimated analytically."""
+        ...
+
+    def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
+        """Simulation result of ``candidate`` at fidelity ``settings`` with ``seed``."""
+        ...
+
+    def price(
+        self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
+    ) -> dict:
+        """Cost of ``candidate`` on ``profile`` with the activity measured in ``sim``."""
+        ...
+
+
+@dataclass(frozen=True)
+class EvalContext:
+    """Everything constant across the evaluations of one profile in one run."""
+
+    profile: Any
+    dataset: DatasetInfo
+    settings: SimSettings
+    budgets: tuple[Budget, ...]
+    run_seed: int
+    code_version: str
+    models: Models
+
+    @functools.cached_property
+    def profile_fingerprint(self) -> str:
+        """The profile's fingerprint, computed once."""
+        return self.profile.fingerprint()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A candidate after the pre-screen: its canonical form, simulation seed and cache key;
+    ``record`` is the finished (pre-screened, infeasible) record, or None when the design
+    still has to be simulated."""
+
+    candidate: dict[str, Any]
+    seed: int
+    cache_key: str
+    record: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The expensive part of an evaluation (what the cache stores): objective values in their
+    natural sense, the cost report priced with measured activity, the simulation result and
+    the wall time of simulating and pricing (s)."""
+
+    objectives: dict[str, float | None]
+    cost: dict
+    sim: dict
+    wall_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form (the cache payload)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, payload: Mapping[str, Any]) -> Measured:
+        """Inverse of ``to_dict``."""
+        return cls(
+            objectives=dict(payload["objectives"]),
+            cost=dict(payload["cost"]),
+            sim=dict(payload["sim"]),
+            wall_s=float(payload["wall_s"]),
+        )
+
+
+def canonical_candidate(candidate: Mapping[str, Any]) -> dict[str, Any]:
+    """``candidate`` (key order kept) with NumPy scalars turned into Python ones and reals
+    rounded to ``REAL_DIGITS`` significant digits."""
+    out: dict[str, Any] = {}
+    for name in candidate:
+        value = candidate[name]
+        if hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float):
+            value = float(f"{value:.{REAL_DIGITS}g}")
+        out[name] = value
+    return out
+
+
+def candidate_seed(run_seed: int, candidate: Mapping[str, Any]) -> int:
+    """Simulation seed of a candidate: a hash of the run seed and the canonical candidate,
+    in [0, 2**31). Independent of the worker, the batch and the profile."""
+    blob = f"{run_seed}:{canonical_json(canonical_candidate(candidate))}".encode()
+    return int.from_bytes(hashlib.sha256(blob).digest()[:4], "big") % 2**31
+
+
+def cost_values(cost: Mapping[str, Any]) -> dict[str, float]:
+    """The cost objectives of a ``CostReport.to_dict()``: memory (B), inference and training
+    energy per sample (J), latency per sample (s)."""
+    energy = cost["energy_per_sample_j"]
+    return {
+        "memory": float(cost["memory_bytes"]["total"]),
+        "energy_infer": float(energy["infer"]["total"]),
+        "energy_train": float(energy["train"]["total"]),
+        "latency": float(cost["latency_per_sample_s"]),
+    }
+
+
+def accuracy_values(sim: Mapping[str, Any]) -> dict[str, float | None]:
+    """Accuracy objectives of a ``SimResult.to_dict()``: overall accuracy, and for the
+    continual protocol the last task's recent-task and previous-tasks accuracy (None for the
+    static protocol, or for the first task's previous-tasks accuracy)."""
+    tasks = sim.get("tasks") or []
+    last = tasks[-1] if tasks else {}
+    return {
+        "accuracy": float(sim["accuracy"]),
+        "recent_accuracy": last.get("recent"),
+        "previous_accuracy": last.get("previous"),
+    }
+
+
+def objective_values(cost: Mapping[str, Any], sim: Mapping[str, Any] | None) -> dict:
+    """Every objective in record order; accuracies are None without a simulation."""
+    accuracies = (
+        accuracy_values(sim)
+        if sim is not None
+        else {"accuracy": None, "recent_accuracy": None, "previous_accuracy": None}
+    )
+    costs = cost_values(cost)
+    return {
+        "accuracy": accuracies["accuracy"],
+        "memory": costs["memory"],
+        "energy_infer": costs["energy_infer"],
+        "energy_train": costs["energy_train"],
+        "latency": costs["latency"],
+        "recent_accuracy": accuracies["recent_accuracy"],
+        "previous_accuracy": accuracies["previous_accuracy"],
+    }
+
+
+def prescreen_reason(
+    estimated: Mapping[str, float | None], budgets: Sequence[Budget]
+) -> str | None:
+    """Why the estimate of a design breaks a pre-screened budget, or None if it breaks none."""
+    broken = []
+    for budget in budgets:
+        value = estimated[budget.key]
+        if budget.kind.prescreen and value is not None and value > budget.value:
+            broken.append(
+                f"estimated {budget.key.replace('_', ' ')} {format_si(value, budget.kind.unit)}"
+                f" exceeds {budget.kind.option} {budget.text}"
+            )
+    return "; ".join(broken) if broken else None
+
+
+def make_record(
+    *,
+    index: int,
+    ctx: EvalContext,
+    prepared: Prepared,
+    objectives: Mapping[str, float | None],
+    cost: dict,
+    sim: dict | None,
+    reason: str | None,
+    cache_hit: bool,
+    wall_s: float,
+) -> dict[str, Any]:
+    """One evaluation record in the run-directory format of docs/architecture.md."""
+    constraints = constraint_values(objectives, ctx.budgets)
+    prescreened = sim is None
+    return {
+        "index": index,
+        "profile": ctx.profile.id,
+        "candidate": dict(prepared.candidate),
+        "objectives": dict(objectives),
+        "constraints": constraints,
+        "feasible": (not prescreened) and all(g <= 0 for g in constraints.values()),
+        "prescreened": prescreened,
+        "reason": reason,
+        "cache_hit": cache_hit,
+        "cost": cost,
+        "sim": sim,
+        "wall_s": wall_s,
+        "cache_key": prepared.cache_key,
+        "code_version": ctx.code_version,
+    }
+
+
+def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepared:
+    """Canonicalise ``candidate``, derive its seed and cache key, and pre-screen it.
+
+    A design that exceeds the device's limits (precision, neuron count), or whose estimated
+    cost breaks a memory or energy budget, comes back with its finished record (infeasible,
+    ``prescreened: true``, no simulation)."""
+    start = time.perf_counter()
+    canonical = canonical_candidate(candidate)
+    seed = candidate_seed(ctx.run_seed, canonical)
+    key = cache_key(
+        canonical,
+        profile_fingerprint=ctx.profile_fingerprint,
+        simulator=ctx.settings.key_dict(),
+        dataset_fingerprint=ctx.dataset.fingerprint,
+        seed=seed,
+        code_version=ctx.code_version,
+    )
+    estimate = ctx.models.estimate(canonical, ctx.profile, ctx.dataset)
+    estimated = objective_values(estimate, None)
+    problems = [
+        *ctx.models.limits(canonical, ctx.profile, ctx.dataset),
+        *filter(None, [prescreen_reason(estimated, ctx.budgets)]),
+    ]
+    reason = "; ".join(problems) if problems else None
+    prepared = Prepared(canonical, seed, key, None)
+    if reason is None:
+        return prepared
+    record = make_record(
+        index=index,
+        ctx=ctx,
+        prepared=prepared,
+        objectives=estimated,
+        cost=estimate,
+        sim=None,
+        reason=reason,
+        cache_hit=False,
+        wall_s=time.perf_counter() - start,
+    )
+    return dataclasses.replace(prepared, record=record)
+
+
+def simulate_and_price(ctx: EvalContext, candidate: dict[str, Any], seed: int) -> Measured:
+    """Simulate a (canonical) candidate and price it with the measured activity.
+
+    Runs in a worker process; pure apart from its wall-time measurement."""
+    start = time.perf_counter()
+    sim = ctx.models.simulate(candidate, ctx.settings, seed)
+    cost = ctx.models.price(candidate, ctx.profile, ctx.dataset, sim)
+    return Measured(objective_values(cost, sim), cost, sim, time.perf_counter() - start)
+
+
+def finish(
+    index: int, ctx: EvalContext, prepared: Prepared, measured: Measured, cache_hit: bool
+) -> dict[str, Any]:
+    """The record of a simulated evaluation (constraints computed from the current budgets)."""
+    return make_record(
+        index=index,
+        ctx=ctx,
+        prepared=prepared,
+        objectives=measured.objectives,
+        cost=measured.cost,
+        sim=measured.sim,
+        reason=None,
+        cache_hit=cache_hit,
+        wall_s=measured.wall_s,
+    )
+
+
+def evaluate(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> dict[str, Any]:
+    """Evaluate one candidate in this process, without a cache: pre-screen, then simulate and
+    price. Returns its record."""
+    prepared = prepare(index, candidate, ctx)
+    if prepared.record is not None:
+        return prepared.record
+    measured = simulate_and_price(ctx, prepared.candidate, prepared.seed)
+    return finish(index, ctx, prepared, measured, cache_hit=False)
+
+
+def _fields(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+@dataclass(frozen=True)
+class RealModels:
+    """``Models`` backed by ``sim.run`` and ``costmodels.estimate``.
+
+    Candidate parameters are passed by name: those that are ``costmodels.SNNDesign`` fields
+    shape the priced design (``inputs`` comes from the dataset), those that are
+    ``sim.SimConfig`` fields shape the simulation. ``check_parameters`` refuses a space with a
+    parameter neither knows. ``sim`` and ``costmodels`` are imported on first use, so that
+    importing ``dse`` stays light.
+    """
+
+    def check_parameters(self, names: Sequence[str]) -> None:
+        """Raise ``InputError`` for a space parameter no model understands."""
+        from costmodels import SNNDesign
+        from sim import SimConfig
+
+        from snn_dse.errors import InputError
+
+        known = _fields(SNNDesign) | _fields(SimConfig)
+        unknown = sorted(set(names) - known)
+        if unknown:
+            raise InputError(
+                f"--space: parameter(s) {', '.join(unknown)} are neither design nor simulator "
+                "settings"
+            )
+
+    def dataset_info(self, settings: SimSettings) -> DatasetInfo:
+        """``sim.load_dataset`` and its fingerprint, mean intensity and input count."""
+        import sim
+
+        data = sim.load_dataset(settings.dataset, settings.data_dir)
+        return DatasetInfo(
+            name=settings.dataset,
+            fingerprint=data.fingerprint(),
+            mean_intensity=float(data.mean_intensity),
+            n_inputs=int(data.n_inputs),
+        )
+
+    def _design(self, candidate: Mapping[str, Any], dataset: DatasetInfo) -> Any:
+        from costmodels import SNNDesign
+
+        names = _fields(SNNDesign) - {"inputs"}
+        return SNNDesign(
+            inputs=dataset.n_inputs, **{k: v for k, v in candidate.items() if k in names}
+        )
+
+    def _max_rate_hz(self, candidate: Mapping[str, Any]) -> float:
+        from sim import SimConfig
+
+        return float(candidate.get("max_rate_hz", SimConfig().max_rate_hz))
+
+    def limits(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> list:
+        """``costmodels.check_limits``: precision and neuron-count limits of the device."""
+        from costmodels import check_limits
+
+        return check_limits(self._design(candidate, dataset), profile)
+
+    def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
+        """Cost with ``Activity.estimated`` for training and inference."""
+        from costmodels import Activity, estimate
+
+        design = self._design(candidate, dataset)
+        kwargs = {
+            "mean_intensity": dataset.mean_intensity,
+            "max_rate_hz": self._max_rate_hz(candidate),
+        }
+        train = Activity.estimated(design, training=True, **kwargs)
+        infer = Activity.estimated(design, training=False, **kwargs)
+        return estimate(design, profile, train, infer).to_dict()
+
+    def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
+        """``sim.run`` on a ``SimConfig`` built from the settings, the candidate and ``seed``."""
+        import sim
+
+        names = _fields(sim.SimConfig)
+        training = (
+            {"samples_per_task": settings.train_samples}
+            if settings.protocol == "continual"
+            else {"train_samples": settings.train_samples}
+        )
+        config = sim.SimConfig(
+            dataset=settings.dataset,
+            data_dir=settings.data_dir,
+            protocol=settings.protocol,
+            test_samples=settings.test_samples,
+            seed=seed,
+            **training,
+            **{k: v for k, v in candidate.items() if k in names},
+        )
+        return sim.run(config).to_dict()
+
+    def price(
+        self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
+    ) -> dict:
+        """Cost with the activity measured by the simulation."""
+        from costmodels import Activity, estimate
+
+        design = self._design(candidate, dataset)
+        train = Activity.from_dict(sim["activity"]["train"], "measured")
+        infer = Activity.from_dict(sim["activity"]["infer"], "measured")
+        return estimate(design, profile, train, infer).to_dict()
+

@@ -1,0 +1,517 @@
+"""The design space: integer, choice and real parameters, the default space and ``--space`` files.
+
+A :class:`DesignSpace` is an ordered set of parameters. It knows its size, enumerates itself in a
+deterministic order (the grid engine and the tests' oracle), draws uniform samples (the random
+engine) and checks membership. Candidates are plain dicts of Python scalars keyed by parameter name.
+
+Real parameters are continuous for the sampling engines; when a space is enumerated or counted a
+real parameter contributes only its ``grid`` levels. Every real value an engine proposes is rounded
+to ``digits`` significant digits, so that near-identical designs share one cache entry.
+
+A space file (YAML) replaces or narrows parameters of :func:`default_space`; parameters it does not
+mention keep their defaults::
+
+    neurons: {low: 32, high: 400}          # narrow an integer range (log scale kept)
+    weight_bits: [4, 8]                    # a list makes a choice
+    rule: baseline                         # a scalar fixes the value
+    inhibition_strength: {low: 17.5, high: 120, grid: [17.5, 60, 120]}
+
+Errors raise :class:`SpaceError` naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from snn_dse.errors import InputError
+
+Scalar = int | float | str | bool
+Candidate = dict[str, Any]
+
+
+def _round_significant(value: float, digits: int) -> float:
+    if value == 0 or not math.isfinite(value):
+        return float(value)
+    return float(round(value, digits - 1 - math.floor(math.log10(abs(value)))))
+
+
+def _is_integral(value: Any) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int | np.integer):
+        return True
+    return isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer()
+
+
+def _is_number(value: Any) -> bool:
+    numeric = isinstance(value, int | float | np.integer | np.floating)
+    return numeric and not isinstance(value, bool | np.bool_)
+
+
+@dataclass(frozen=True)
+class IntParam:
+    """An integer in ``[low, high]`` (both inclusive); ``log`` samples it on a log scale."""
+
+    name: str
+    low: int
+    high: int
+    log: bool = False
+
+    def __post_init__(self) -> None:
+        if not (_is_integral(self.low) and _is_integral(self.high)):
+            raise ValueError(f"{self.name}: low and high must be integers, got {self.low!r}, {self.high!r}")
+        object.__setattr__(self, "low", int(self.low))
+        object.__setattr__(self, "high", int(self.high))
+        if self.low > self.high:
+            raise ValueError(f"{self.name}: low {self.low} is above high {self.high}")
+        if self.log and self.low < 1:
+            raise ValueError(f"{self.name}: a log-scale range needs low >= 1, got {self.low}")
+
+    @property
+    def size(self) -> int:
+        """Number of values."""
+        return self.high - self.low + 1
+
+    def levels(self) -> Sequence[int]:
+        """Every value, ascending."""
+        return range(self.low, self.high + 1)
+
+    def contains(self, value: Any) -> bool:
+        """Whether ``value`` is an integer in range."""
+        return _is_integral(value) and self.low <= value <= self.high
+
+    def canonical(self, value: Any) -> int:
+        """``value`` as a Python ``int``."""
+        return int(value)
+
+    def sample(self, rng: np.random.Generator, n: int) -> list[int]:
+        """``n`` uniform draws (log-uniform when ``log``)."""
+        if self.log:
+            raw = np.exp(rng.uniform(math.log(self.low), math.log(self.high + 1), n))
+            values = np.clip(np.floor(raw), self.low, self.high)
+        else:
+            values = rng.integers(self.low, self.high + 1, n)
+        return [int(v) for v in values]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {"type": "int", "low": self.low, "high": self.high, "log": self.log}
+
+
+@dataclass(frozen=True)
+class ChoiceParam:
+    """One of a finite tuple of values (all numbers or all strings), kept in the given order."""
+
+    name: str
+    choices: tuple[Scalar, ...]
+
+    def __post_init__(self) -> None:
+        choices = tuple(v.item() if isinstance(v, np.generic) else v for v in self.choices)
+        if not choices:
+            raise ValueError(f"{self.name}: needs at least one choice")
+        if len(set(choices)) != len(choices):
+            raise ValueError(f"{self.name}: choices repeat a value: {list(choices)}")
+        for value in choices:
+            if not isinstance(value, int | float | str) or isinstance(value, bool):
+                raise ValueError(f"{self.name}: choices must be numbers or strings, got {value!r}")
+        if len({isinstance(value, str) for value in choices}) > 1:
+            raise ValueError(f"{self.name}: choices mix numbers and strings: {list(choices)}")
+        object.__setattr__(self, "choices", choices)
+
+    @property
+    def size(self) -> int:
+        """Number of choices."""
+        return len(self.choices)
+
+    def levels(self) -> Sequence[Scalar]:
+        """The choices in order."""
+        return self.choices
+
+    def contains(self, value: Any) -> bool:
+        """Whether ``value`` is one of the choices (``8`` and ``8.0`` are the same)."""
+        if isinstance(value, bool | np.bool_):
+            return False
+        try:
+            return value in self.choices
+        except TypeError:
+            return False
+
+    def canonical(self, value: Any) -> Scalar:
+        """The choice equal to ``value`` (a Python scalar of the declared type)."""
+        return self.choices[self.choices.index(value)]
+
+    def sample(self, rng: np.random.Generator, n: int) -> list[Scalar]:
+        """``n`` uniform draws."""
+        return [self.choices[i] for i in rng.integers(0, len(self.choices), n)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {"type": "choice", "choices": list(self.choices)}
+
+
+@dataclass(frozen=True)
+class RealParam:
+    """A real in ``[low, high]``; ``grid`` are the levels used when enumerating or counting.
+
+    ``grid`` defaults to three levels: both bounds and the (geometric, when ``log``) midpoint.
+    Grid levels and sampled values are rounded to ``digits`` significant digits.
+    """
+
+    name: str
+    low: float
+    high: float
+    log: bool = False
+    grid: tuple[float, ...] = field(default=())
+    digits: int = 4
+
+    def __post_init__(self) -> None:
+        if not (_is_number(self.low) and _is_number(self.high)):
+            raise ValueError(f"{self.name}: low and high must be numbers, got {self.low!r}, {self.high!r}")
+        low, high = float(self.low), float(self.high)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(f"{self.name}: low and high must be finite")
+        if low > high:
+            raise ValueError(f"{self.name}: low {low:g} is above high {high:g}")
+        if self.log and low <= 0:
+            raise ValueError(f"{self.name}: a log-scale range needs low > 0, got {low:g}")
+        if self.digits < 1:
+            raise ValueError(f"{self.name}: digits must be at least 1")
+        if self.grid:
+            if not all(_is_number(v) for v in self.grid):
+                raise ValueError(f"{self.name}: grid levels must be numbers, got {list(self.grid)}")
+            grid = tuple(float(v) for v in self.grid)
+        elif low == high:
+            grid = (low,)
+        else:
+            mid = math.sqrt(low * high) if self.log else (low + high) / 2
+            grid = (low, mid, high)
+        outside = [v for v in grid if not low <= v <= high]
+        if outside:
+            raise ValueError(f"{self.name}: grid levels {outside} lie outside [{low:g}, {high:g}]")
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        object.__setattr__(self, "grid", tuple(sorted({self.canonical(v) for v in grid})))
+
+    @property
+    def size(self) -> int:
+        """Number of grid levels."""
+        return len(self.grid)
+
+    def levels(self) -> Sequence[float]:
+        """The grid levels, ascending."""
+        return self.grid
+
+    def contains(self, value: Any) -> bool:
+        """Whether ``value`` is a finite number in ``[low, high]`` (not only a grid level)."""
+        return _is_number(value) and math.isfinite(value) and self.low <= value <= self.high
+
+    def canonical(self, value: Any) -> float:
+        """``value`` as a ``float`` rounded to ``digits`` significant digits, kept in range."""
+        return min(max(_round_significant(float(value), self.digits), self.low), self.high)
+
+    def sample(self, rng: np.random.Generator, n: int) -> list[float]:
+        """``n`` uniform draws (log-uniform when ``log``), rounded."""
+        if self.log:
+            raw = np.exp(rng.uniform(math.log(self.low), math.log(self.high), n))
+        else:
+            raw = rng.uniform(self.low, self.high, n)
+        return [self.canonical(v) for v in raw]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe description."""
+        return {"type": "real", "low": self.low, "high": self.high, "log": self.log,
+                "grid": list(self.grid), "digits": self.digits}
+
+
+Param = IntParam | ChoiceParam | RealParam
+
+
+class DesignSpace:
+    """An ordered, immutable set of parameters with distinct names."""
+
+    def __init__(self, params: Sequence[Param]) -> None:
+        if not params:
+            raise ValueError("a design space needs at least one parameter")
+        names = [p.name for p in params]
+        if len(set(names)) != len(names):
+            raise ValueError(f"parameter names repeat: {names}")
+        self._params: tuple[Param, ...] = tuple(params)
+        self._by_name: dict[str, Param] = {p.name: p for p in params}
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        """The parameters in declaration order."""
+        return self._params
+
+    @property
+    def names(self) -> list[str]:
+        """Parameter names in declaration order (the key order of every candidate)."""
+        return [p.name for p in self._params]
+
+    @property
+    def size(self) -> int:
+        """Number of designs :meth:`enumerate` yields (real parameters count their grid levels)."""
+        return math.prod(p.size for p in self._params)
+
+    def __getitem__(self, name: str) -> Param:
+        return self._by_name[name]
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DesignSpace) and self._params == other._params
+
+    def __hash__(self) -> int:
+        return hash(self._params)
+
+    def __repr__(self) -> str:
+        return f"DesignSpace({list(self._params)!r})"
+
+    def enumerate(self) -> Iterator[Candidate]:
+        """Every design once, in a fixed order (the last parameter varies fastest)."""
+        for values in itertools.product(*(p.levels() for p in self._params)):
+            yield dict(zip(self.names, values, strict=True))
+
+    def sample(self, rng: np.random.Generator, n: int) -> list[Candidate]:
+        """``n`` independent uniform draws (with replacement; reals continuous, rounded)."""
+        columns = [p.sample(rng, n) for p in self._params]
+        return [dict(zip(self.names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    def contains(self, candidate: Mapping[str, Any]) -> bool:
+        """Whether ``candidate`` has exactly this space's names, each with a value in its domain."""
+        return set(candidate) == set(self._by_name) and all(
+            p.contains(candidate[p.name]) for p in self._params)
+
+    def canonical(self, candidate: Mapping[str, Any]) -> Candidate:
+        """``candidate`` in parameter order with Python scalars (NumPy scalars converted, reals rounded).
+
+        Raises ``ValueError`` when the candidate is not in the space.
+        """
+        if not self.contains(candidate):
+            raise ValueError(f"candidate not in the design space: {dict(candidate)!r}")
+        return {p.name: p.canonical(candidate[p.name]) for p in self._params}
+
+    def key(self, candidate: Mapping[str, Any]) -> tuple[Scalar, ...]:
+        """A hashable identity of ``candidate`` (its canonical values in parameter order)."""
+        return tuple(self.canonical(candidate).values())
+
+    def bounds_for(self, name: str) -> tuple[float, float]:
+        """``(low, high)`` of a numeric parameter (for a numeric choice: its smallest and largest).
+
+        Raises ``KeyError`` for an unknown name and ``TypeError`` for a choice of strings.
+        """
+        param = self._by_name[name]
+        if isinstance(param, ChoiceParam):
+            if not all(_is_number(v) for v in param.choices):
+                raise TypeError(f"{name} is categorical: {list(param.choices)}")
+            return min(param.choices), max(param.choices)  # type: ignore[type-var,return-value]
+        return param.low, param.high
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """JSON-safe description, name -> parameter; :meth:`from_dict` reverses it."""
+        return {p.name: p.to_dict() for p in self._params}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> DesignSpace:
+        """Rebuild a space from :meth:`to_dict` output."""
+        params: list[Param] = []
+        for name, spec in data.items():
+            kind = spec["type"]
+            if kind == "int":
+                params.append(IntParam(name, spec["low"], spec["high"], log=spec["log"]))
+            elif kind == "choice":
+                params.append(ChoiceParam(name, tuple(spec["choices"])))
+            elif kind == "real":
+                params.append(RealParam(name, spec["low"], spec["high"], log=spec["log"],
+                                        grid=tuple(spec["grid"]), digits=spec["digits"]))
+            else:
+                raise ValueError(f"{name}: unknown parameter type {kind!r}")
+        return cls(params)
+
+    def fingerprint(self) -> str:
+        """Short sha256 of :meth:`to_dict` (16 hex digits); changes whenever the space changes."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def default_space() -> DesignSpace:
+    """The default SNN design space (SpikeDyn's search, generalised).
+
+    ``inhibition_strength`` spans 10..150: 17.5 is the Diehl & Cook population-inhibition default
+    and 120 the hard winner-take-all value of direct lateral inhibition
+    (../shared/reference/snn-sim-anchors.md); its grid holds those two and a midpoint.
+    """
+    return DesignSpace([
+        IntParam("neurons", 16, 1600, log=True),
+        ChoiceParam("weight_bits", (4, 6, 8, 12, 16, 32)),
+        ChoiceParam("inhibition", ("population", "direct")),
+        ChoiceParam("rule", ("baseline", "spikedyn")),
+        ChoiceParam("timesteps", (100, 150, 250, 350)),
+        RealParam("inhibition_strength", 10.0, 150.0, grid=(17.5, 60.0, 120.0)),
+    ])
+
+
+# ----------------------------------------------------------------------------- space files
+
+
+class SpaceError(InputError):
+    """A space file that cannot be read or validated; the message names file, line and field."""
+
+    def __init__(self, file: str, line: int | None, field_name: str, message: str) -> None:
+        self.file, self.line, self.field, self.reason = file, line, field_name, message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {field_name}: {message}" if field_name else f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class _Domain:
+    """What a space file may set for one default parameter: value type and hard limits."""
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    allowed: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.allowed:
+            return "one of " + ", ".join(self.allowed)
+        noun = "an integer" if self.kind is int else "a number"
+        if self.high is None:
+            return f"{noun} >= {self.low:g}" if self.low is not None else noun
+        return f"{noun} in {self.low:g}..{self.high:g}"
+
+    def accepts(self, value: Any) -> bool:
+        if self.kind is str:
+            return isinstance(value, str) and value in self.allowed
+        ok = _is_integral(value) if self.kind is int else _is_number(value) and math.isfinite(value)
+        return ok and (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+_DOMAINS: dict[str, _Domain] = {
+    "neurons": _Domain(int, 1, 100_000),
+    "weight_bits": _Domain(int, 1, 32),
+    "inhibition": _Domain(str, allowed=("population", "direct")),
+    "rule": _Domain(str, allowed=("baseline", "spikedyn")),
+    "timesteps": _Domain(int, 1, 100_000),
+    "inhibition_strength": _Domain(float, 0.0, None),
+}
+_RANGE_KEYS = {int: ("low", "high", "log"), float: ("low", "high", "log", "grid")}
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(options)}"
+
+
+def load_space(path: str | Path, base: DesignSpace | None = None) -> DesignSpace:
+    """Read a space file that replaces or narrows parameters of ``base`` (default: :func:`default_space`).
+
+    Per parameter the file gives a scalar (fixes the value), a list (a choice among those values)
+    or a mapping ``{low, high, log}`` (integers) / ``{low, high, log, grid}`` (reals); a mapping
+    keeps the default's unmentioned keys. Raises :class:`SpaceError` naming file, line and field.
+    """
+    base = base if base is not None else default_space()
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpaceError(file, None, "", f"cannot read the space file: {error.strerror}") from None
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise SpaceError(file, mark.line + 1 if mark else None, "", f"malformed YAML: {problem}") from None
+    if root is None:
+        return base
+    if not isinstance(root, yaml.MappingNode):
+        raise SpaceError(file, root.start_mark.line + 1, "",
+                         "expected a mapping of parameter names, e.g. 'neurons: {low: 32, high: 400}'")
+    params = {p.name: p for p in base.params}
+    seen: set[str] = set()
+    for key_node, value_node in root.value:
+        name, line = key_node.value, key_node.start_mark.line + 1
+        if name not in params or name not in _DOMAINS:
+            known = [n for n in params if n in _DOMAINS]
+            raise SpaceError(file, line, str(name), "unknown parameter" + _suggest(str(name), known))
+        if name in seen:
+            raise SpaceError(file, line, name, "given twice")
+        seen.add(name)
+        params[name] = _parse_param(file, name, params[name], value_node)
+    return DesignSpace(list(params.values()))
+
+
+def _scalar(file: str, field_name: str, node: yaml.Node) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SpaceError(file, node.start_mark.line + 1, field_name, "expected a single value")
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def _checked(file: str, field_name: str, node: yaml.Node, domain: _Domain) -> Any:
+    value = _scalar(file, field_name, node)
+    if not domain.accepts(value):
+        hint = _suggest(value, domain.allowed) if isinstance(value, str) and domain.allowed else ""
+        raise SpaceError(file, node.start_mark.line + 1, field_name,
+                         f"{value!r} is not {domain.describe()}{hint}")
+    return value if domain.kind is str else domain.kind(value)
+
+
+def _parse_param(file: str, name: str, default: Param, node: yaml.Node) -> Param:
+    domain, line = _DOMAINS[name], node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return ChoiceParam(name, (_checked(file, name, node, domain),))
+    if isinstance(node, yaml.SequenceNode):
+        values = [_checked(file, f"{name}[{i}]", item, domain) for i, item in enumerate(node.value)]
+        if not values:
+            raise SpaceError(file, line, name, "an empty list allows nothing; give at least one value")
+        if len(set(values)) != len(values):
+            raise SpaceError(file, line, name, f"values repeat: {values}")
+        return ChoiceParam(name, tuple(values))
+    if domain.kind is str:
+        raise SpaceError(file, line, name,
+                         f"a categorical parameter takes a value or a list of {domain.describe()}")
+    allowed = _RANGE_KEYS[domain.kind]
+    spec: dict[str, Any] = {"log": False}
+    if isinstance(default, IntParam | RealParam):
+        spec = {"low": default.low, "high": default.high, "log": default.log}
+    for key_node, value_node in node.value:
+        key, key_line = str(key_node.value), key_node.start_mark.line + 1
+        field_name = f"{name}.{key}"
+        if key not in allowed:
+            raise SpaceError(file, key_line, field_name, "unknown key" + _suggest(key, allowed))
+        if key == "log":
+            value = _scalar(file, field_name, value_node)
+            if not isinstance(value, bool):
+                raise SpaceError(file, key_line, field_name, f"{value!r} is not true or false")
+            spec["log"] = value
+        elif key == "grid":
+            if not isinstance(value_node, yaml.SequenceNode) or not value_node.value:
+                raise SpaceError(file, key_line, field_name, "expected a non-empty list of numbers")
+            spec["grid"] = tuple(_checked(file, f"{field_name}[{i}]", item, domain)
+                                 for i, item in enumerate(value_node.value))
+        else:
+            spec[key] = _checked(file, field_name, value_node, domain)
+    for key in ("low", "high"):
+        if key not in spec:
+            raise SpaceError(file, line, f"{name}.{key}", "missing (the default is not a range)")
+    try:
+        if domain.kind is int:
+            return IntParam(name, spec["low"], spec["high"], log=spec["log"])
+        grid = spec.get("grid")
+        if grid is None and isinstance(default, RealParam):
+            grid = tuple(v for v in default.grid if spec["low"] <= v <= spec["high"])
+        return RealParam(name, spec["low"], spec["high"], log=spec["log"], grid=grid or ())
+    except ValueError as error:
+        raise SpaceError(file, line, name, str(error).removeprefix(f"{name}: ")) from None

@@ -1,0 +1,71 @@
+"""Search engines behind one ask/tell protocol, and the registry that builds them by name.
+
+``make_engine("nsga2", space, n_objectives=3, n_constraints=2, seed=0, batch_size=16)``.
+The pymoo and Optuna engines are imported only when asked for, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Literal
+
+from dse._space import DesignSpace
+from dse.engines._base import FAILED_VALUE, Engine
+from dse.engines._grid import GridEngine
+from dse.engines._random import RandomEngine
+from snn_dse.errors import InputError
+
+#: Engine names accepted by :func:`make_engine`, in the order the CLI lists them.
+ENGINES: tuple[str, ...] = ("nsga2", "optuna", "grid", "random")
+
+#: Samplers of the Optuna engine.
+OPTUNA_SAMPLERS: tuple[str, ...] = ("nsga2", "tpe")
+
+
+def make_engine(
+    name: str,
+    space: DesignSpace,
+    *,
+    n_objectives: int,
+    n_constraints: int,
+    seed: int,
+    batch_size: int,
+    optuna_sampler: Literal["nsga2", "tpe"] = "nsga2",
+    optuna_storage: str | None = None,
+    study_name: str | None = None,
+    objective_names: list[str] | None = None,
+    constraint_names: list[str] | None = None,
+) -> Engine:
+    """Build the engine called ``name`` (one of :data:`ENGINES`).
+
+    ``optuna_sampler``, ``optuna_storage`` (an Optuna storage URL such as
+    ``sqlite:///run/optuna.db``; ``None`` keeps the study in memory), ``study_name``,
+    ``objective_names`` and ``constraint_names`` configure the Optuna engine and are ignored by
+    the others. Raises :class:`InputError` for an unknown engine or sampler name.
+    """
+    if name not in ENGINES:
+        close = difflib.get_close_matches(name, ENGINES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InputError(f"--engine: unknown engine {name!r}{hint} (choose from {', '.join(ENGINES)})")
+    common = {"space": space, "n_objectives": n_objectives, "n_constraints": n_constraints,
+              "seed": seed, "batch_size": batch_size}
+    if name == "grid":
+        return GridEngine(**common)
+    if name == "random":
+        return RandomEngine(**common)
+    if name == "nsga2":
+        from dse.engines._nsga2 import NSGA2Engine
+
+        return NSGA2Engine(**common)
+    if optuna_sampler not in OPTUNA_SAMPLERS:
+        raise InputError(f"--sampler: unknown sampler {optuna_sampler!r} "
+                         f"(choose from {', '.join(OPTUNA_SAMPLERS)})")
+    from dse.engines._optuna import OptunaEngine
+
+    return OptunaEngine(**common, sampler=optuna_sampler, storage=optuna_storage,
+                        study_name=study_name, objective_names=objective_names,
+                        constraint_names=constraint_names)
+
+
+__all__ = ["ENGINES", "FAILED_VALUE", "OPTUNA_SAMPLERS", "Engine", "GridEngine", "RandomEngine",
+           "make_engine"]

@@ -1,0 +1,93 @@
+"""The one engine protocol: propose batches of candidates (``ask``), learn from results (``tell``).
+
+Engines only propose. Evaluation, caching, constraints, progress and the Pareto front live
+outside them. Every objective is minimised; every constraint is ``value - budget <= 0``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from dse._space import Candidate, DesignSpace
+
+#: Magnitude that replaces infinite objective or constraint values (failed designs) before an
+#: engine sees them, so that crowding distances and normalisations stay finite.
+FAILED_VALUE = 1e300
+
+
+class Engine(ABC):
+    """Base of every search engine: batched, seeded ask/tell over a :class:`DesignSpace`.
+
+    Protocol: call :meth:`ask`, evaluate every candidate it returned, then call :meth:`tell` with
+    those candidates in the same order and one row of objectives ``F`` (minimised) and
+    constraints ``G`` (``<= 0`` is feasible) each; repeat. An empty batch from :meth:`ask` means
+    the engine has nothing more to propose. Same seed and same tells give the same proposals.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, space: DesignSpace, n_objectives: int, n_constraints: int, seed: int,
+                 batch_size: int) -> None:
+        if n_objectives < 1:
+            raise ValueError(f"n_objectives must be at least 1, got {n_objectives}")
+        if n_constraints < 0:
+            raise ValueError(f"n_constraints must be non-negative, got {n_constraints}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.space = space
+        self.n_objectives = n_objectives
+        self.n_constraints = n_constraints
+        self.seed = int(seed)
+        self.batch_size = batch_size
+        self._pending: list[Candidate] | None = None
+
+    def ask(self) -> list[Candidate]:
+        """The next batch: at most ``batch_size`` candidates (plain dicts of Python scalars).
+
+        An empty batch means the engine has nothing more to propose; it needs no :meth:`tell`.
+        Raises ``RuntimeError`` while the previous batch has not been told.
+        """
+        if self._pending is not None:
+            raise RuntimeError("tell() the previous batch before asking for another")
+        batch = [self.space.canonical(c) for c in self._ask()]
+        self._pending = batch or None
+        return [dict(c) for c in batch]
+
+    def tell(self, candidates: Sequence[dict[str, Any]], F: ArrayLike, G: ArrayLike) -> None:
+        """Report the results of the last batch: ``F`` is ``(n, n_objectives)``, ``G`` ``(n, n_constraints)``.
+
+        ``candidates`` must be the last :meth:`ask`'s batch in its order. Infinite values (failed
+        designs) are accepted and clipped to ``±FAILED_VALUE``; NaN raises ``ValueError``.
+        """
+        if self._pending is None:
+            raise RuntimeError("tell() without a pending ask()")
+        told = [self.space.canonical(c) for c in candidates]
+        if told != self._pending:
+            raise ValueError("tell() must receive the candidates of the last ask(), in the same order")
+        F_ = self._matrix(F, len(told), self.n_objectives, "F")
+        G_ = self._matrix(G, len(told), self.n_constraints, "G")
+        self._pending = None
+        self._tell(told, F_, G_)
+
+    @staticmethod
+    def _matrix(values: ArrayLike, rows: int, cols: int, label: str) -> NDArray[np.float64]:
+        array = np.asarray(values, dtype=float)
+        if array.size == 0 and rows * cols == 0:
+            return np.zeros((rows, cols))
+        if array.shape != (rows, cols):
+            raise ValueError(f"{label} must have shape ({rows}, {cols}), got {array.shape}")
+        if np.isnan(array).any():
+            raise ValueError(f"{label} contains NaN; report a failed design with np.inf")
+        return np.clip(array, -FAILED_VALUE, FAILED_VALUE)
+
+    @abstractmethod
+    def _ask(self) -> list[Candidate]:
+        """Propose the next batch (values may be NumPy scalars; :meth:`ask` canonicalises them)."""
+
+    def _tell(self, candidates: list[Candidate], F: NDArray[np.float64], G: NDArray[np.float64]) -> None:
+        """Learn from a told batch (validated, finite); engines that ignore results keep this."""

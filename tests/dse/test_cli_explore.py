@@ -1,0 +1,199 @@
+"""``dse explore`` end to end on the real simulator and cost models, at a tiny fidelity."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import optuna
+import pytest
+
+from dse import load_run
+from dse.cli import main
+
+SPACE = """\
+neurons: [16, 24, 32, 48]
+weight_bits: [4, 8, 16]
+inhibition: [population, direct]
+rule: [baseline, spikedyn]
+timesteps: [60, 100]
+inhibition_strength: 60.0
+"""
+
+#: Tiny fidelity: a design simulates in about a tenth of a second.
+FAST = ["--train-samples", "40", "--test-samples", "40", "--workers", "1", "--no-cache"]
+
+
+def _space(tmp_path: Path) -> str:
+    path = tmp_path / "space.yaml"
+    path.write_text(SPACE)
+    return str(path)
+
+
+def _dse() -> list[str]:
+    return [sys.executable, "-c", "from dse.cli import run; run()"]
+
+
+def _records(run_dir: Path) -> int:
+    store = run_dir / "store.sqlite"
+    if not store.exists():
+        return 0
+    try:
+        with sqlite3.connect(store, timeout=1) as db:
+            return int(db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "words"),
+    [
+        (["--memory-budget", "64"], "--memory-budget", "bare number"),
+        (["--memory-budget", "2 uJ"], "--memory-budget", "wrong dimension"),
+        (["--energy-budget", "64 KiB"], "--energy-budget", "wrong dimension"),
+        (["--energy-budget=-2uJ"], "--energy-budget", "impossible"),
+        (["--latency-budget", "0 ms"], "--latency-budget", "impossible"),
+        (["--train-energy-budget", "lots"], "--train-energy-budget", ""),
+    ],
+)
+def test_bad_budgets_exit_2_naming_the_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], option: str, words: str
+) -> None:
+    code = main(["explore", *args, "--out", str(tmp_path / "run"), *FAST])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert option in err and words in err
+    assert "Traceback" not in err
+
+
+def test_budgets_with_units_are_recorded_in_si(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    code = main(["explore", "--space", _space(tmp_path), "--evaluations", "4", "--out", str(out),
+                 "--memory-budget", "64KiB", "--energy-budget", "2 uJ", "--latency-budget",
+                 "5ms", *FAST])
+    assert code == 0
+    run = json.loads((out / "run.json").read_text())
+    assert run["budgets"] == pytest.approx(
+        {"memory": 65536.0, "energy_infer": 2e-6, "latency": 5e-3})
+
+
+def test_nothing_feasible_exits_3_and_writes_everything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    code = main(["explore", "--space", _space(tmp_path), "--evaluations", "8",
+                 "--memory-budget", "1 B", "--out", str(out), *FAST])
+    captured = capsys.readouterr()
+    assert code == 3
+    assert "no design meets the budgets" in captured.err
+    assert "least infeasible" in captured.out
+    for name in ("store.sqlite", "evaluations.csv", "pareto.csv", "run.json"):
+        assert (out / name).is_file(), name
+    run, records = load_run(out)
+    assert run["recommended"] is None and len(records) == 8
+    assert all(r["prescreened"] and r["sim"] is None for r in records)
+
+
+def test_explore_prints_the_front_and_the_recommendation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    code = main(["explore", "--space", _space(tmp_path), "--evaluations", "8", "--out", str(out),
+                 "--profile", "generic_asic_45nm", "--profile", "loihi1_like", *FAST])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "Pareto front" in captured.out and "Recommended: #" in captured.out
+    assert str(out / "pareto.csv") in captured.out
+    run, records = load_run(out)
+    assert {r["profile"] for r in records} == {"generic_asic_45nm", "loihi1_like"}
+    assert run["counts"]["evaluated"] == 16
+    simulated = [r for r in records if r["sim"] is not None]
+    assert simulated and all(0 <= r["objectives"]["accuracy"] <= 1 for r in simulated)
+    assert all(r["cost"]["activity_source"] == "measured" for r in simulated)
+
+
+def test_optuna_study_loads_with_load_study(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    code = main(["explore", "--space", _space(tmp_path), "--evaluations", "6", "--out", str(out),
+                 "--engine", "optuna", "--sampler", "tpe", "--memory-budget", "4KiB", *FAST])
+    assert code in (0, 3)
+    run = json.loads((out / "run.json").read_text())
+    study = optuna.load_study(study_name=run["studies"]["generic_asic_45nm"],
+                              storage=f"sqlite:///{out / 'optuna.sqlite3'}")
+    finished = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    assert len(finished) >= 6
+    assert all("memory" in t.constraints for t in finished)
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill_evaluates_nothing_twice(tmp_path: Path) -> None:
+    space = _space(tmp_path)
+    common = ["explore", "--space", space, "--evaluations", "16", "--train-samples", "150",
+              "--test-samples", "60", "--no-cache"]
+    # the reference runs on 2 workers, the killed and resumed run on 1: same records
+    reference = tmp_path / "reference"
+    subprocess.run([*_dse(), *common, "--workers", "2", "--out", str(reference)], check=True,
+                   capture_output=True)
+    out = tmp_path / "run"
+    common += ["--workers", "1"]
+    child = subprocess.Popen([*_dse(), *common, "--out", str(out)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _records(out) < 3 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    _, err = child.communicate()
+    assert child.returncode == -signal.SIGKILL, f"the run ended before it could be killed: {err}"
+    killed, before = load_run(out)
+    assert 3 <= len(before) < 16
+    assert killed["complete"] is False and killed["counts"]["evaluated"] == len(before)
+    subprocess.run([*_dse(), *common, "--out", str(out)], check=True, capture_output=True)
+    run, after = load_run(out)
+    assert run["complete"] is True
+    assert run["counts"]["resumed"] == len(before)
+    assert run["counts"]["simulated"] <= 16 - len(before)
+    assert [r for r in after if r["index"] in {b["index"] for b in before}] == before
+    _, expected = load_run(reference)
+
+    def strip(records: list[dict]) -> list[dict]:
+        """Records without wall times (the record's and the simulator's own)."""
+        timings = {"wall_s", "train_ms_per_sample", "infer_ms_per_sample"}
+        return [
+            {k: ({n: x for n, x in v.items() if n not in timings} if k == "sim" and v else v)
+             for k, v in r.items() if k not in timings}
+            for r in records
+        ]
+
+    assert strip(after) == strip(expected)
+    ref_front = (reference / "pareto.csv").read_text().splitlines()
+    front = (out / "pareto.csv").read_text().splitlines()
+    # same designs and values; only the wall_s column (second to last) may differ
+    assert [line.rsplit(",", 2)[0] for line in front] == [
+        line.rsplit(",", 2)[0] for line in ref_front]
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_results_and_says_how_to_resume(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    child = subprocess.Popen(
+        [*_dse(), "explore", "--space", _space(tmp_path), "--evaluations", "16",
+         "--train-samples", "150", "--test-samples", "60", "--workers", "1", "--no-cache",
+         "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"COLUMNS": "200"},
+    )
+    deadline = time.monotonic() + 120
+    while _records(out) < 2 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "Resume with: dse explore" in " ".join(err.split())
+    run, records = load_run(out)
+    assert run["complete"] is False and len(records) >= 2
