@@ -17,7 +17,7 @@ import functools
 import hashlib
 import os
 from dataclasses import dataclass
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -281,12 +281,13 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 @functools.lru_cache(maxsize=1)
 def _load_digits() -> Dataset:
     """scikit-learn's 1797 8x8 digits, pixels 0..16 scaled to [0, 1]; a deterministic
-    stratified split: every 4th sample of each class (in scikit-learn's order) is a test sample."""
-    from sklearn.datasets import load_digits
+    stratified split: every 4th sample of each class (in scikit-learn's order) is a test sample.
 
-    bunch = load_digits()
-    x = np.asarray(bunch.data, dtype=np.float32) / np.float32(16.0)
-    y = np.asarray(bunch.target, dtype=np.int64)
+    Reads scikit-learn's bundled ``digits.csv.gz`` (64 pixel columns, then the label) directly:
+    the same data as ``sklearn.datasets.load_digits`` without importing scikit-learn (~1.3 s)."""
+    table = np.loadtxt(_digits_file(), delimiter=",", dtype=np.float32)
+    x = table[:, :-1] / np.float32(16.0)
+    y = table[:, -1].astype(np.int64)
     rank = np.empty(len(y), dtype=np.int64)
     for label in np.unique(y):
         members = np.flatnonzero(y == label)
@@ -319,7 +320,14 @@ def load_dataset(name: str, data_dir: str | Path | None = None) -> Dataset:
 
 
 def _digits_file() -> Path:
-    return Path(str(resources.files("sklearn.datasets") / "data" / "digits.csv.gz"))
+    """scikit-learn's bundled digits table, located without importing scikit-learn."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or spec.origin is None:
+        raise DatasetNotFoundError(
+            "the embedded 'digits' dataset comes with scikit-learn, which is not installed; "
+            "install it with `pip install scikit-learn`"
+        )
+    return Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
 
 
 def dataset_status(name: str, data_dir: str | Path | None = None) -> DatasetStatus:
