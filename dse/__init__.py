@@ -28,7 +28,6 @@ from dse._pipeline import (
     canonical_candidate,
     evaluate,
 )
-from dse._recommend import least_infeasible, pareto_front, recommend, recommend_by_profile
 from dse._run_dir import load_run
 from dse._space import (
     ChoiceParam,
@@ -79,14 +78,10 @@ __all__ = [
     "default_space",
     "evaluate",
     "explore",
-    "least_infeasible",
     "load_run",
     "load_space",
     "make_engine",
     "minimised_vector",
-    "pareto_front",
     "parse_budgets",
     "parse_objectives",
-    "recommend",
-    "recommend_by_profile",
 ]

@@ -84,9 +84,3 @@ def constraint_values(
         out[budget.key] = float(value) - budget.value
     return out
 
-
-def violation(constraints: Mapping[str, float], budgets: Sequence[Budget]) -> float:
-    """Total relative violation: the sum over budgets of ``max(0, g) / budget``; 0 when feasible.
-
-    Used to rank infeasible designs (the least infeasible first)."""
-    return sum(max(0.0, constraints[b.key]) / b.value for b in budgets)

@@ -4,8 +4,10 @@ For each device profile: the engine proposes a batch (``ask``); each candidate i
 in this process, replayed from the run's store (resume), taken from the cache, or simulated in
 a process pool; every finished record is written to the store at once; the batch's objective
 rows (minimised) and constraint rows (``value - budget``) go back to the engine (``tell``) in
-proposal order. At the end the run directory gets ``evaluations.csv``, ``pareto.csv``,
-``run.json`` and ``report.html``.
+proposal order. At the end, also when interrupted, the run directory gets ``run.json`` and
+the exports and report of ``reports`` (``evaluations.csv``, ``pareto.csv``, ``results.json``,
+``report.html``); the front, the recommendation and the nearest designs come from ``reports``
+too, so the CLI and the report always agree.
 
 Determinism: the batch size does not depend on the worker count, each candidate's simulation
 seed derives from the run seed and the candidate, and results reach the engine in proposal
@@ -49,8 +51,7 @@ from dse._pipeline import (
     prepare,
     simulate_and_price,
 )
-from dse._recommend import least_infeasible, pareto_front, recommend, recommend_by_profile
-from dse._run_dir import OPTUNA_DB, REPORT_HTML, record_counts, write_outputs
+from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
 from dse.engines import ENGINES, OPTUNA_SAMPLERS, Engine, make_engine
@@ -137,8 +138,9 @@ class ProgressState:
 @dataclass(frozen=True)
 class ExploreResult:
     """What an exploration produced: the run dict (run.json), every record, the Pareto front
-    (feasible, non-dominated, per profile), the recommended design (None when nothing is
-    feasible), the least-infeasible designs, and the paths written."""
+    (feasible, non-dominated, per profile, by index), the recommended design (None when
+    nothing is feasible) and each profile's, the least-infeasible designs (when nothing is
+    feasible), and the paths written."""
 
     run_dir: Path
     run: dict[str, Any]
@@ -558,19 +560,28 @@ def _run_dict(
     }
 
 
-def write_report(run_dir: Path, run: dict[str, Any], evaluations: list[dict[str, Any]]) -> Path:
-    """The final step of a complete run: ``report.html`` through ``reports.write_report``."""
-    return reports.write_report(run, evaluations, run_dir / REPORT_HTML)
-
-
 def _finalise(
     runner: _Runner, started: str, start: float, complete: bool, cache_path: Path | None
 ) -> ExploreResult:
+    """Analyse the stored records with ``reports`` (front, recommendations, nearest designs),
+    store the run dict and write the run directory's outputs."""
     plan = runner.plan
     records = runner.store.records()
-    front = pareto_front(records, plan.objectives)
-    chosen = recommend(front)
-    by_profile = recommend_by_profile(front)
+    frame = reports.evaluations_frame(records, [o.key for o in plan.objectives])
+    by_index = {r["index"]: r for r in records}
+    front = [by_index[i] for i in frame.loc[frame["pareto"], "index"]]
+    chosen_index = reports.recommend(frame)
+    chosen = by_index[chosen_index] if chosen_index is not None else None
+    by_profile = {
+        profile: by_index[index]
+        for profile in dict.fromkeys(r["profile"] for r in front)
+        if (index := reports.recommend(frame, profile)) is not None
+    }
+    nearest = (
+        reports.nearest_designs(frame, {b.key: b.value for b in plan.budgets})["index"]
+        if chosen is None
+        else []
+    )
     run = _run_dict(
         plan,
         runner.counters,
@@ -583,23 +594,18 @@ def _finalise(
         cache_path,
     )
     runner.store.set_meta("run", run)
-    parameters = plan.space.names
-    paths = {"store": plan.run_dir / STORE_NAME} | write_outputs(
-        plan.run_dir, run, records, front, parameters
-    )
-    if complete:
-        paths["report"] = write_report(plan.run_dir, run, records)
+    paths = {"store": plan.run_dir / STORE_NAME} | write_outputs(plan.run_dir, run, records)
     return ExploreResult(
         run_dir=plan.run_dir,
         run=run,
         evaluations=records,
-        pareto=list(front),
+        pareto=front,
         recommended=chosen,
         recommended_by_profile=by_profile,
-        least_infeasible=least_infeasible(records, plan.budgets) if chosen is None else [],
+        least_infeasible=[by_index[i] for i in nearest],
         objectives=plan.objectives,
         budgets=plan.budgets,
-        parameters=parameters,
+        parameters=plan.space.names,
         paths=paths,
     )
 
@@ -614,8 +620,9 @@ def explore(
 
     ``models`` defaults to ``RealModels()`` (``sim`` and ``costmodels``); ``on_progress`` is
     called after every finished evaluation. Raises ``InputError`` for bad options and
-    ``ExplorationInterrupted`` on Ctrl-C (after writing what was evaluated); the caller decides
-    what an infeasible result means (``ExploreResult.check_feasible``)."""
+    ``ExplorationInterrupted`` on Ctrl-C (after writing the outputs of what was evaluated,
+    flagged incomplete); the caller decides what an infeasible result means
+    (``ExploreResult.check_feasible``)."""
     models = models if models is not None else RealModels()
     the_plan = plan(options, models)
     started, start = _now(), time.perf_counter()
@@ -643,10 +650,10 @@ def explore(
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
                 executor = None
-            _finalise(runner, started, start, complete=False, cache_path=cache_path)
+            result = _finalise(runner, started, start, complete=False, cache_path=cache_path)
             raise ExplorationInterrupted(
-                f"interrupted; {len(store)} evaluations are kept in {store.path}. "
-                f"Resume with: {_resume_command(the_plan)}"
+                f"interrupted; {len(store)} evaluations are kept in {store.path} and reported "
+                f"in {result.paths['report']}. Resume with: {_resume_command(the_plan)}"
             ) from None
         finally:
             if executor is not None:

@@ -2,7 +2,8 @@
 
 ``reports`` imports ``costmodels`` types at most and never ``dse`` (see docs/architecture.md).
 Scripting: ``frame = evaluations_frame(records)`` gives one row per evaluation; the figure
-builders take that frame; ``write_report(run, records, path)`` writes the HTML report.
+builders take that frame; ``write_report(run, records, path)`` writes the HTML report and
+``write_exports(run, records, directory)`` the CSV files and the JSON document.
 The Pareto utilities load eagerly; the rest (pandas, plotly) on first use, so importing
 ``reports`` for ``pareto_mask`` stays cheap.
 """
@@ -24,7 +25,8 @@ _LAZY = {
     "reports._data": ("evaluations_frame", "hypervolume_curves", "nearest_designs",
                       "normalisation_bounds", "objective_matrix", "recommend",
                       "recommendations"),
-    "reports._exports": ("run_document", "write_run_document"),
+    "reports._exports": ("CSV_COLUMNS", "csv_frame", "run_document", "write_exports",
+                         "write_run_document"),
     "reports._figures": ("breakdown_figure", "continual_figure", "hypervolume_figure",
                          "objectives_3d", "parallel_figure", "pareto_scatter"),
     "reports._html": ("build_report", "report_figures", "write_report"),

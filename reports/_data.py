@@ -70,7 +70,8 @@ def evaluations_frame(
 ) -> pd.DataFrame:
     """One row per evaluation, ordered by ``index``: index, profile, design parameters, metrics,
     ``constraint_<name>`` (value - budget), feasibility, ``pareto`` (on its profile's front over
-    ``objectives`` among feasible designs) and provenance."""
+    ``objectives`` among feasible designs, each design once: see :func:`repeats`) and
+    provenance."""
     params = parameter_names(evaluations)
     metrics = metric_names(evaluations)
     constraints = constraint_names(evaluations)
@@ -103,10 +104,17 @@ def evaluations_frame(
     for name in dict.fromkeys([*objectives, *DEFAULT_OBJECTIVES]):
         if name not in frame:
             frame[name] = math.nan
-    for _, group in frame[frame["feasible"]].groupby("profile", sort=False):
+    candidates = frame[frame["feasible"] & ~repeats(frame)]
+    for _, group in candidates.groupby("profile", sort=False):
         mask = pareto_mask(objective_matrix(group, objectives))
         frame.loc[group.index[mask], "pareto"] = True
     return frame
+
+
+def repeats(frame: pd.DataFrame) -> pd.Series:
+    """True for a row that repeats an earlier evaluation of the same design (same profile and
+    cache key): a design proposed twice is on a front, or among the nearest designs, once."""
+    return frame.duplicated(["profile", "cache_key"]) & frame["cache_key"].notna()
 
 
 def parameter_names_of(frame: pd.DataFrame) -> list[str]:
@@ -132,8 +140,9 @@ def profiles_in(run: Mapping[str, Any], frame: pd.DataFrame) -> list[str]:
 
 
 def recommend(frame: pd.DataFrame, profile: str | None = None) -> int | None:
-    """Index of the design to build: among the Pareto designs (of ``profile``), the most
-    accurate; ties go to lower inference energy, then lower memory, then lower index."""
+    """Index of the design to build, by SpikeDyn's rule: among the feasible Pareto designs (of
+    ``profile``), the most accurate; ties go to lower inference energy, then lower memory, then
+    lower index. None when there is no feasible design."""
     front = frame[frame["pareto"]]
     if profile is not None:
         front = front[front["profile"] == profile]
@@ -175,9 +184,10 @@ def nearest_designs(
     frame: pd.DataFrame, budgets: Mapping[str, float], count: int = 5
 ) -> pd.DataFrame:
     """The ``count`` infeasible designs closest to the budgets (smallest :func:`violation_score`;
-    simulated before pre-screened designs, then by index, as ``dse explore`` ranks them); a
-    ``violation`` column holds the score."""
-    infeasible = frame[~frame["feasible"]].assign(violation=violation_score(frame, budgets))
+    simulated before pre-screened designs, then by index), each design once; a ``violation``
+    column holds the score. ``dse explore`` lists these when nothing is feasible."""
+    infeasible = frame[~frame["feasible"] & ~repeats(frame)]
+    infeasible = infeasible.assign(violation=violation_score(infeasible, budgets))
     return infeasible.sort_values(["violation", "prescreened", "index"]).head(count)
 
 

@@ -1,6 +1,11 @@
-"""The JSON document of a whole run (records, fronts, recommendations, hypervolume), readable
-back with pandas: ``pd.json_normalize(json.load(f)["evaluations"])``. The flat table is
-:func:`reports.evaluations_frame`; ``dse explore`` writes the CSV files of a run directory."""
+"""The exports of a run: ``evaluations.csv`` (every evaluation), ``pareto.csv`` (the feasible
+Pareto designs) and ``results.json`` (the whole run: records, fronts, recommendations,
+hypervolume). ``dse explore`` and ``dse report`` write them through :func:`write_exports`.
+
+The CSV files hold :func:`reports.evaluations_frame` with units in the cost columns
+(:data:`CSV_COLUMNS`: ``memory_bytes``, ``energy_infer_j``, ``constraint_memory_bytes``, ...);
+read them back with ``pd.read_csv``. Read the JSON document back with
+``pd.json_normalize(json.load(f)["evaluations"])``."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from reports._data import (
     evaluations_frame,
@@ -19,7 +26,18 @@ from reports._data import (
     run_objectives,
 )
 
-__all__ = ["run_document", "write_run_document"]
+__all__ = ["CSV_COLUMNS", "csv_frame", "run_document", "write_exports", "write_run_document"]
+
+EVALUATIONS_CSV = "evaluations.csv"
+PARETO_CSV = "pareto.csv"
+RESULTS_JSON = "results.json"
+#: CSV column of each cost metric: its name with its SI unit (``constraint_<name>`` likewise).
+CSV_COLUMNS = {
+    "memory": "memory_bytes",
+    "energy_infer": "energy_infer_j",
+    "energy_train": "energy_train_j",
+    "latency": "latency_s",
+}
 
 
 def _json_safe(value: Any) -> Any:
@@ -31,6 +49,16 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
     return value
+
+
+def csv_frame(
+    evaluations: Sequence[Mapping[str, Any]], objectives: Sequence[str]
+) -> pd.DataFrame:
+    """:func:`evaluations_frame` over ``objectives`` with the CSV column names (units in the cost
+    columns, :data:`CSV_COLUMNS`)."""
+    frame = evaluations_frame(evaluations, objectives)
+    names = CSV_COLUMNS | {f"constraint_{k}": f"constraint_{v}" for k, v in CSV_COLUMNS.items()}
+    return frame.rename(columns=names)
 
 
 def run_document(
@@ -75,3 +103,19 @@ def write_run_document(
     document = run_document(run, evaluations)
     target.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     return target
+
+
+def write_exports(
+    run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]], directory: str | Path
+) -> dict[str, Path]:
+    """Write ``evaluations.csv``, ``pareto.csv`` and ``results.json`` of a run into
+    ``directory`` (created); return their paths by name (``evaluations``, ``pareto``,
+    ``results``)."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    frame = csv_frame(evaluations, run_objectives(run))
+    paths = {"evaluations": target / EVALUATIONS_CSV, "pareto": target / PARETO_CSV}
+    frame.to_csv(paths["evaluations"], index=False)
+    frame[frame["pareto"]].to_csv(paths["pareto"], index=False)
+    paths["results"] = write_run_document(run, evaluations, target / RESULTS_JSON)
+    return paths

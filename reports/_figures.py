@@ -36,6 +36,8 @@ __all__ = [
 #: One colour per device, in the run's order.
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
 INFEASIBLE = "#b0b0b0"
+#: Legend name of the designs rejected by the analytical pre-screen (plotted at accuracy 0).
+PRESCREENED = "pre-screened: not simulated"
 NEAREST = "#ff7f0e"
 TEMPLATE = "plotly_white"
 
@@ -46,18 +48,20 @@ def colour(position: int) -> str:
 
 
 def hover_text(row: Mapping[str, Any], params: Sequence[str], metrics: Sequence[str]) -> str:
-    """Hover label of one design: device, every design parameter, every metric, feasibility."""
+    """Hover label of one design: device, every design parameter, every metric, how far it is
+    over or within each budget, feasibility (and why a pre-screened design was rejected)."""
     lines = [f"<b>design #{row['index']}</b> on {escape(str(row['profile']))}"]
     lines += [f"{p}: {escape(fmt(row.get(p)))}" for p in params]
     lines += [f"{m}: {fmt_metric(m, row.get(m))}" for m in metrics]
     lines += [
-        f"{c.removeprefix('constraint_')} over budget by: {fmt_metric(c, row[c])}"
+        f"{c.removeprefix('constraint_')} {'over' if row[c] > 0 else 'within'} budget by: "
+        f"{fmt_metric(c, abs(row[c]))}"
         for c in row
-        if str(c).startswith("constraint_") and not _missing(row[c]) and row[c] > 0
+        if str(c).startswith("constraint_") and not _missing(row[c])
     ]
     status = "feasible" if row["feasible"] else "infeasible"
     if row.get("prescreened"):
-        status += ", pre-screened"
+        status += ", pre-screened: not simulated, costs estimated"
     if row.get("pareto"):
         status += ", Pareto"
     if not _missing(row.get("reason")):
@@ -103,7 +107,9 @@ def pareto_scatter(
     """``y`` against ``x`` for every simulated design: each device's feasible designs in its
     colour (Pareto designs as diamonds) with its two-objective front drawn as a staircase,
     infeasible designs grey, the budget of ``x`` (and ``y``) as a dashed line, the recommended
-    design of each device as a star and, when given, the ``nearest`` infeasible designs ringed."""
+    design of each device as a star and, when given, the ``nearest`` infeasible designs ringed.
+    When ``y`` is an accuracy, the designs the pre-screen rejected (never simulated, so without
+    one) sit as grey crosses at their estimated ``x`` on the row ``y = 0``."""
     budgets = budgets or {}
     recommended = recommended or {}
     profiles = list(profiles or profiles_of(frame))
@@ -115,6 +121,14 @@ def pareto_scatter(
         marker={"color": INFEASIBLE, "size": 7, "opacity": 0.7}, text=_hover(infeasible, frame),
         hovertemplate="%{text}<extra></extra>",
     ))
+    if y in MAXIMISED:
+        rejected = frame[frame["prescreened"] & frame[x].notna() & frame[y].isna()]
+        fig.add_trace(go.Scatter(
+            x=_values(rejected, x), y=[0.0] * len(rejected), mode="markers", name=PRESCREENED,
+            marker={"color": INFEASIBLE, "size": 8, "symbol": "x", "opacity": 0.8},
+            text=_hover(rejected, frame),
+            hovertemplate=f"%{{text}}<extra>{PRESCREENED}</extra>",
+        ))
     for position, profile in enumerate(profiles):
         rows = shown[shown["feasible"] & (shown["profile"] == profile)]
         prefix = f"{profile}: " if len(profiles) > 1 else ""

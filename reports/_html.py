@@ -142,8 +142,9 @@ def build_report(run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]
             _plot(figures, "fig-accuracy-energy"), _plot(figures, "fig-accuracy-memory")
         ) + "<p class=\"note\">Grey: infeasible designs. Diamonds: Pareto designs over the run's "
             "objectives; the line is the front of the two plotted objectives; dashed lines are "
-            "budgets; the star is the recommended design. Pre-screened designs were never "
-            "simulated and have no accuracy, so they appear in the counts only.</p>"),
+            "budgets; the star is the recommended design. Grey crosses on the 0 % row: designs "
+            "the analytical pre-screen rejected (never simulated, so without an accuracy) at "
+            "their estimated cost; hover for the reason.</p>"),
         _section("objectives-3d", "Objectives in 3-D", _plot(figures, "fig-objectives-3d")),
         _section("parallel", "Parameters and objectives", _plot(figures, "fig-parallel")),
         _section("pareto-designs", "Pareto designs", _pareto_table(a)),

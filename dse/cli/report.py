@@ -1,5 +1,6 @@
-"""``dse report RUN_DIR``: rebuild the HTML report of a run directory from its result store
-(also of an interrupted run), optionally with PNG copies of its figures."""
+"""``dse report RUN_DIR``: rebuild the HTML report and the exports (``evaluations.csv``,
+``pareto.csv``, ``results.json``) of a run directory from its result store (also of an
+interrupted run), optionally with PNG copies of its figures."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ def report(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Report file to write (default: RUN_DIR/report.html).")] = None,
 ) -> None:
-    """Rebuild report.html of a run (PNG figures go beside it, in figures/, with --png)."""
+    """Rebuild report.html and the CSV/JSON exports of a run (PNG figures go beside the report,
+    in figures/, with --png)."""
     import dse
     import reports
 
     run, evaluations = dse.load_run(run_dir)
+    reports.write_exports(run, evaluations, run_dir)
     path = reports.write_report(run, evaluations, out or run_dir / "report.html")
     if run.get("complete") is False:
         stderr.print("[yellow]note:[/] the run was interrupted; the report shows "

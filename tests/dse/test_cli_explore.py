@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import optuna
+import pandas as pd
 import pytest
 
 from dse import load_run
@@ -93,7 +94,8 @@ def test_nothing_feasible_exits_3_and_writes_everything(
     assert code == 3
     assert "no design meets the budgets" in captured.err
     assert "least infeasible" in captured.out
-    for name in ("store.sqlite", "evaluations.csv", "pareto.csv", "run.json"):
+    for name in ("store.sqlite", "evaluations.csv", "pareto.csv", "run.json", "results.json",
+                 "report.html"):
         assert (out / name).is_file(), name
     run, records = load_run(out)
     assert run["recommended"] is None and len(records) == 8
@@ -171,11 +173,10 @@ def test_resume_after_sigkill_evaluates_nothing_twice(tmp_path: Path) -> None:
         ]
 
     assert strip(after) == strip(expected)
-    ref_front = (reference / "pareto.csv").read_text().splitlines()
-    front = (out / "pareto.csv").read_text().splitlines()
-    # same designs and values; only the wall_s column (second to last) may differ
-    assert [line.rsplit(",", 2)[0] for line in front] == [
-        line.rsplit(",", 2)[0] for line in ref_front]
+    # same designs and values; only the wall time may differ
+    ref_front = pd.read_csv(reference / "pareto.csv").drop(columns="wall_s")
+    pd.testing.assert_frame_equal(pd.read_csv(out / "pareto.csv").drop(columns="wall_s"),
+                                  ref_front)
 
 
 @pytest.mark.slow
@@ -197,3 +198,7 @@ def test_ctrl_c_keeps_the_results_and_says_how_to_resume(tmp_path: Path) -> None
     assert "Resume with: dse explore" in " ".join(err.split())
     run, records = load_run(out)
     assert run["complete"] is False and len(records) >= 2
+    assert len(pd.read_csv(out / "evaluations.csv")) == len(records)
+    assert json.loads((out / "results.json").read_text())["run"]["complete"] is False
+    assert (out / "pareto.csv").is_file()
+    assert 'id="interrupted"' in (out / "report.html").read_text()

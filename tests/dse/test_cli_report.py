@@ -4,6 +4,7 @@ through the real `dse explore` on a tiny run."""
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import dse
@@ -30,6 +31,9 @@ def test_report_writes_the_html(stub_run, tmp_path: Path, capsys) -> None:
     assert captured.out.strip() == str(tmp_path / "report.html")
     assert "interrupted" in captured.err
     assert 'id="interrupted"' in (tmp_path / "report.html").read_text()
+    assert len(pd.read_csv(tmp_path / "evaluations.csv")) == len(stub_run[1])
+    assert (tmp_path / "pareto.csv").is_file()
+    assert json.loads((tmp_path / "results.json").read_text())["run"]["complete"] is False
 
 
 def test_report_out_option(stub_run, tmp_path: Path) -> None:

@@ -17,9 +17,11 @@ from tests.dse._fakes import FakeModels, comparable, options, simulations
 def test_run_directory_holds_every_output_and_the_record_format(tmp_path: Path) -> None:
     result = explore(options(tmp_path, memory_budget="20 KiB"), models=FakeModels())
     run_dir = tmp_path / "run"
-    for name in ("store.sqlite", "evaluations.csv", "pareto.csv", "run.json", "report.html"):
+    for name in ("store.sqlite", "evaluations.csv", "pareto.csv", "run.json", "results.json",
+                 "report.html"):
         assert (run_dir / name).is_file(), name
     assert result.paths["report"] == run_dir / "report.html"
+    assert result.paths["results"] == run_dir / "results.json"
     run, records = load_run(run_dir)
     assert run == json.loads((run_dir / "run.json").read_text())
     assert [r["index"] for r in records] == list(range(24))
@@ -50,10 +52,14 @@ def test_run_directory_holds_every_output_and_the_record_format(tmp_path: Path) 
     with (run_dir / "evaluations.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 24 and rows[0]["neurons"] and "constraint_memory_bytes" in rows[0]
+    assert {"memory_bytes", "energy_infer_j", "energy_train_j", "latency_s"} <= set(rows[0])
     with (run_dir / "pareto.csv").open() as handle:
         pareto_rows = list(csv.DictReader(handle))
     assert [int(r["index"]) for r in pareto_rows] == [r["index"] for r in result.pareto]
     assert all(r["feasible"] == "True" for r in pareto_rows)
+    document = json.loads((run_dir / "results.json").read_text())
+    assert document["run"] == run and len(document["evaluations"]) == 24
+    assert document["devices"]["generic_asic_45nm"]["recommended"] == run["recommended"]
 
 
 def test_recommended_design_is_the_most_accurate_feasible_pareto_design(tmp_path: Path) -> None:
@@ -86,7 +92,11 @@ def test_rerun_resumes_and_evaluates_nothing_twice(tmp_path: Path) -> None:
         explore(options(tmp_path), models=FakeModels(calls_log=log, interrupt_after=10))
     run, kept = load_run(tmp_path / "run")
     assert run["complete"] is False and len(kept) == 10
-    assert (tmp_path / "run" / "evaluations.csv").is_file()
+    for name in ("evaluations.csv", "pareto.csv", "run.json", "results.json", "report.html"):
+        assert (tmp_path / "run" / name).is_file(), name
+    assert 'id="interrupted"' in (tmp_path / "run" / "report.html").read_text()
+    assert json.loads((tmp_path / "run" / "results.json").read_text())["run"]["complete"] is False
+    assert len((tmp_path / "run" / "evaluations.csv").read_text().splitlines()) == 11
     resumed = explore(options(tmp_path), models=FakeModels(calls_log=log))
     assert simulations(log) == len({r["cache_key"] for r in full.evaluations})
     assert resumed.run["counts"]["resumed"] == 10
@@ -152,7 +162,7 @@ def test_nothing_feasible_still_writes_everything(tmp_path: Path) -> None:
     assert 0 < len(result.least_infeasible) <= 5
     smallest = min(r["objectives"]["memory"] for r in result.evaluations)
     assert result.least_infeasible[0]["objectives"]["memory"] == smallest
-    for name in ("evaluations.csv", "pareto.csv", "run.json"):
+    for name in ("evaluations.csv", "pareto.csv", "run.json", "results.json", "report.html"):
         assert (tmp_path / "run" / name).is_file()
     with pytest.raises(NoFeasibleDesignError):
         result.check_feasible()

@@ -47,6 +47,11 @@ def test_report_renders_in_chromium(tmp_path) -> None:
     assert result.external_requests == []
     figures = report_figures(run, evaluations)
     assert set(result.plots) == set(figures)
+    prescreened = sum(e["prescreened"] for e in evaluations)
+    assert prescreened > 0
+    for div_id in ("fig-accuracy-energy", "fig-accuracy-memory"):  # their grey crosses drawn
+        (crosses,) = [t for t in figures[div_id].data if t.name == "pre-screened: not simulated"]
+        assert len(crosses.x) == prescreened
     for div_id, fig in figures.items():
         assert result.plots[div_id]["drawn"], div_id
         assert result.plots[div_id]["points"] == expected_points(fig), div_id

@@ -61,6 +61,33 @@ def test_accuracy_memory_scatter_points_budget_and_recommendation(single) -> Non
     assert fig.layout.xaxis.type == "log"
 
 
+@pytest.mark.parametrize("x", ["memory", "energy_infer"])
+def test_prescreened_designs_sit_grey_at_accuracy_zero_at_their_estimated_cost(single, x) -> None:
+    run, evaluations, frame = single
+    fig = pareto_scatter(frame, x, budgets=run["budgets"])
+    prescreened = frame[frame["prescreened"]]
+    assert len(prescreened) > 0
+    row = by_name(fig, reports._figures.PRESCREENED)
+    assert row.name == "pre-screened: not simulated"
+    assert list(row.x) == list(prescreened[x]) and list(row.y) == [0.0] * len(prescreened)
+    assert row.marker.symbol == "x" and row.marker.color == reports._figures.INFEASIBLE
+    hover = row.text[0]
+    assert "pre-screened: not simulated" in hover
+    assert "estimated cost far over budget" in hover  # the reason
+    assert "memory over budget by:" in hover or "energy_infer over budget by:" in hover
+    assert "accuracy: –" in hover
+    # a budget line on x crosses the crosses' row: it spans the whole accuracy axis
+    budget = next(t for t in fig.data if t.name.endswith("budget: 16 KiB")
+                  or t.name.endswith("budget: 3 µJ"))
+    assert list(budget.y) == [0.0, 1.0]
+
+
+def test_no_prescreened_row_when_y_is_not_an_accuracy(single) -> None:
+    run, evaluations, frame = single
+    fig = pareto_scatter(frame, "memory", "energy_infer")
+    assert reports._figures.PRESCREENED not in {t.name for t in fig.data}
+
+
 def test_hover_names_every_parameter_and_metric(single) -> None:
     run, evaluations, frame = single
     fig = pareto_scatter(frame, "energy_infer", budgets=run["budgets"])
@@ -69,6 +96,7 @@ def test_hover_names_every_parameter_and_metric(single) -> None:
                  "energy_train", "latency"]:
         assert f"{name}:" in text
     assert "µJ" in text or "nJ" in text
+    assert "memory within budget by:" in text and "energy_infer within budget by:" in text
     assert by_name(fig, "inference energy / sample budget: 3 µJ").x[0] == 3e-6
 
 
