@@ -1,1 +1,32 @@
-"""sim package (see docs/architecture.md)."""
+"""NumPy/Numba STDP simulator of continually learning spiking neural networks.
+
+Emits accuracy metrics and measured activity counts as plain dicts (docs/architecture.md);
+imports nothing from ``costmodels``, ``hwprofiles`` or ``dse``.
+"""
+
+from sim._config import MECHANISMS, ConfigError, SimConfig
+from sim._datasets import Dataset, DatasetFormatError, DatasetNotFoundError, load_dataset
+from sim._run import SimResult, default_weight_norm, run
+from sim._splits import Splits, class_tasks, make_splits, task_stream
+from sim.quantization import ROUNDING_MODES, PrecisionError, lsb, quantize
+
+__all__ = [
+    "MECHANISMS",
+    "ROUNDING_MODES",
+    "ConfigError",
+    "Dataset",
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "PrecisionError",
+    "SimConfig",
+    "SimResult",
+    "Splits",
+    "class_tasks",
+    "default_weight_norm",
+    "load_dataset",
+    "lsb",
+    "make_splits",
+    "quantize",
+    "run",
+    "task_stream",
+]
