@@ -65,6 +65,7 @@ DEFAULT_DATASET = "digits"
 DEFAULT_EVALUATIONS = 100
 DEFAULT_TRAIN_SAMPLES = 1000
 DEFAULT_TEST_SAMPLES = 400
+DEFAULT_ROUNDING = "stochastic"
 PROTOCOLS = ("static", "continual")
 
 
@@ -101,6 +102,7 @@ class ExploreOptions:
     protocol: str = "static"
     train_samples: int = DEFAULT_TRAIN_SAMPLES
     test_samples: int = DEFAULT_TEST_SAMPLES
+    rounding: str = DEFAULT_ROUNDING
     workers: int | None = None
     out: Path | None = None
     cache: Path | None = None
@@ -226,6 +228,12 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     _positive(options.evaluations, "--evaluations")
     _positive(options.train_samples, "--train-samples")
     _positive(options.test_samples, "--test-samples")
+    from sim.quantization import ROUNDING_MODES
+
+    if options.rounding not in ROUNDING_MODES:
+        raise InputError(
+            f"--rounding: expected one of {', '.join(ROUNDING_MODES)}, got {options.rounding!r}"
+        )
     workers = (
         _positive(options.workers, "--workers") if options.workers is not None else available_cores()
     )
@@ -259,6 +267,7 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
         protocol=options.protocol,
         train_samples=options.train_samples,
         test_samples=options.test_samples,
+        rounding=options.rounding,
         data_dir=options.data_dir,
     )
     dataset = models.dataset_info(settings)

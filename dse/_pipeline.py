@@ -54,12 +54,16 @@ class DatasetInfo:
 class SimSettings:
     """Simulation fidelity shared by every candidate of a run (the candidate supplies the
     architecture). ``train_samples``/``test_samples`` are sample counts per run (static) or
-    the training samples per task (continual)."""
+    the training samples per task (continual). ``rounding`` is the fixed-point rounding of
+    in-training weight updates; stochastic by default, because nearest rounding erases the
+    sub-LSB STDP steps of 4-bit designs (docs/learning-rules.md) and would bias the search
+    against low precision for a reason a hardware designer can avoid."""
 
     dataset: str
     protocol: str
     train_samples: int
     test_samples: int
+    rounding: str = "stochastic"
     data_dir: Path | None = None
 
     def key_dict(self) -> dict[str, Any]:
@@ -69,6 +73,7 @@ class SimSettings:
             "protocol": self.protocol,
             "train_samples": self.train_samples,
             "test_samples": self.test_samples,
+            "rounding": self.rounding,
         }
 
 
@@ -452,6 +457,7 @@ class RealModels:
             data_dir=settings.data_dir,
             protocol=settings.protocol,
             test_samples=settings.test_samples,
+            rounding=settings.rounding,
             seed=seed,
             **training,
             **{k: v for k, v in candidate.items() if k in names},

@@ -23,6 +23,7 @@ from dse._explore import (
     DEFAULT_DATASET,
     DEFAULT_EVALUATIONS,
     DEFAULT_PROFILE,
+    DEFAULT_ROUNDING,
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,
     ExploreOptions,
@@ -48,6 +49,14 @@ class SamplerName(str, Enum):
 
     nsga2 = "nsga2"
     tpe = "tpe"
+
+
+class RoundingName(str, Enum):
+    """``--rounding`` choices (sim.quantization.ROUNDING_MODES)."""
+
+    nearest = "nearest"
+    truncate = "truncate"
+    stochastic = "stochastic"
 
 
 class ProtocolName(str, Enum):
@@ -218,6 +227,9 @@ def explore_command(
     test_samples: Annotated[
         int, typer.Option(help="Test samples per design.")
     ] = DEFAULT_TEST_SAMPLES,
+    rounding: Annotated[
+        RoundingName, typer.Option(help="Rounding of in-training fixed-point weight updates.")
+    ] = RoundingName(DEFAULT_ROUNDING),
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores).")
     ] = None,
@@ -250,6 +262,7 @@ def explore_command(
         protocol=protocol.value,
         train_samples=train_samples,
         test_samples=test_samples,
+        rounding=rounding.value,
         workers=workers,
         out=out,
         cache=cache,

@@ -233,3 +233,19 @@ def test_options_round_trip_to_the_command_line(tmp_path: Path) -> None:
                           out=tmp_path / "run")
     assert opts.to_args() == ["--profile", "a", "--profile", "b", "--memory-budget", "64KiB",
                               "--seed", "3", "--out", str(tmp_path / "run"), "--no-cache"]
+
+
+def test_rounding_is_validated_and_part_of_the_cache_key(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--rounding: expected one of"):
+        explore(options(tmp_path, rounding="ceil"), models=FakeModels())
+    cache = tmp_path / "cache.sqlite"
+    log = str(tmp_path / "calls.log")
+    models = FakeModels(calls_log=log)
+    explore(options(tmp_path, "stochastic", no_cache=False, cache=cache), models=models)
+    first = simulations(log)
+    nearest = explore(
+        options(tmp_path, "nearest", no_cache=False, cache=cache, rounding="nearest"),
+        models=models,
+    )
+    assert simulations(log) == 2 * first
+    assert not any(r["cache_hit"] for r in nearest.evaluations if not r["prescreened"])
