@@ -8,12 +8,7 @@ Target (issue 2): 100,000 designs priced well under a second per profile.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,7 +16,8 @@ import pandas as pd
 from costmodels import DC_MAX_RATE_HZ, MNIST_MEAN_INTENSITY, Activity, SNNDesign, estimate, estimate_many
 from hwprofiles import list_profiles, load_profile
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from _record import record
+
 RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": DC_MAX_RATE_HZ}
 
 
@@ -76,17 +72,9 @@ def main() -> None:
     print(table)
     if args.no_append:
         return
-    command = " ".join([Path(sys.executable).name, *sys.argv])
-    machine = (f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
-               f"1-min load average at the end {os.getloadavg()[0]:.1f}")
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = (f"\n## costmodel_speed ({stamp})\n\n- machine: {machine}\n- python {platform.python_version()},"
-             f" numpy {np.__version__}, pandas {pd.__version__}\n- command: `{command}`\n"
-             f"- best of {args.repeats} runs; activity estimated (MNIST mean intensity, D&C rates)\n\n"
-             f"{table}\n")
-    with RESULTS.open("a", encoding="utf-8") as results:
-        results.write(block)
-    print(f"appended to {RESULTS}")
+    record("costmodel_speed", table, notes=[
+        f"pandas {pd.__version__}; best of {args.repeats} runs;"
+        " activity estimated (MNIST mean intensity, D&C rates)"])
 
 
 if __name__ == "__main__":

@@ -16,10 +16,7 @@ Usage: ``python benchmarks/explore_speed.py [extra dse explore options]``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import platform
 import shlex
 import statistics
 import subprocess
@@ -28,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from _record import record
+
 TARGETS_S = {"cold": 180.0, "resume": 5.0, "cache": 5.0}
 REPEATS = 3
 
@@ -61,18 +59,15 @@ def main(extra: list[str]) -> None:
         walls["cache"] = [_timed(command(f"run{i}")) for i in range(REPEATS)]
         run = json.loads(Path(f"{tmp}/run/run.json").read_text())
     counts = run["counts"]
-    lines = [
-        f"## explore_speed ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)",
-        "",
-        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, "
-        f"1-min load average at the end {os.getloadavg()[0]:.1f}",
-        f"- python {platform.python_version()}, snn-dse {run['versions']['snn-dse']}",
-        f"- command: `dse explore {shlex.join(extra)}` (+ `--out`, `--cache` to a fresh file)",
-        f"- run: engine {run['engine']}, {run['evaluations_requested']} evaluations, "
+    notes = [
+        f"snn-dse {run['versions']['snn-dse']}; timed: `dse explore {shlex.join(extra)}`"
+        " (+ `--out`, `--cache` to a fresh file)",
+        f"run: engine {run['engine']}, {run['evaluations_requested']} evaluations, "
         f"dataset {run['dataset']}, {run['simulator']['train_samples']} train / "
         f"{run['simulator']['test_samples']} test samples, {run['workers']} workers; "
         f"{counts['feasible']} feasible",
-        "",
+    ]
+    lines = [
         "| run | runs | best wall (s) | median wall (s) | target (s) | median met |",
         "|---|---:|---:|---:|---:|---|",
         *(
@@ -85,8 +80,7 @@ def main(extra: list[str]) -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    with RESULTS.open("a") as handle:
-        handle.write("\n" + text)
+    record("explore_speed", text, notes=notes, argv=extra)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import platform
-import shlex
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from make_recorded_designs import TABLE, benchmark_space  # noqa: E402
+from _record import record  # noqa: E402
 
 from dse._space import DesignSpace  # noqa: E402
 from dse.engines import make_engine  # noqa: E402
@@ -135,16 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     report = "\n".join(lines)
     print(report)
     if not args.no_record:
-        arguments = argv if argv is not None else sys.argv[1:]
-        command = " ".join(shlex.quote(a) for a in ["python", f"benchmarks/{Path(__file__).name}",
-                                                     *arguments])
-        machine = (f"{platform.node()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-                   f"Python {platform.python_version()}")
-        date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        with RESULTS.open("a") as handle:
-            handle.write(f"\n## search_quality: {date}\n\n- machine: {machine}\n- command: `{command}`\n\n"
-                         f"{report}\n")
-        print(f"appended to {RESULTS}")
+        record("search_quality", report, argv=argv)
 
 
 if __name__ == "__main__":

@@ -23,20 +23,25 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
-from datetime import UTC, datetime
-from pathlib import Path
+
+from _record import record
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from sim import MECHANISMS, DatasetNotFoundError, SimConfig, load_dataset, run  # noqa: E402
+from sim import (  # noqa: E402
+    MECHANISMS,
+    DatasetNotFoundError,
+    SimConfig,
+    default_max_rate_hz,
+    load_dataset,
+    run,
+)
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def _mean_runs(config: SimConfig, seeds: int) -> dict[str, float]:
@@ -69,7 +74,7 @@ def static_suite(args: argparse.Namespace) -> str:
         seeds = args.fashion_seeds
         cases += [(SimConfig(**fashion), seeds),
                   (SimConfig(**fashion, assign_samples=5000), seeds),
-                  (SimConfig(**fashion, max_rate_hz=63.75), seeds)]
+                  (SimConfig(**fashion, max_rate_hz=127.5), seeds)]
     except DatasetNotFoundError:
         print("fashion-mnist not installed: skipped", file=sys.stderr)
     for config, seeds in cases:
@@ -77,7 +82,7 @@ def static_suite(args: argparse.Namespace) -> str:
         n = config.train_samples or "all (1052)"
         assign = config.assign_samples or (300 if config.dataset == "digits" else 1000)
         rows.append(f"| {config.dataset} | {config.neurons} | {n} x {config.epochs} | {assign} |"
-                    f" {config.max_rate_hz} | {seeds} |"
+                    f" {config.max_rate_hz or default_max_rate_hz(config.dataset)} | {seeds} |"
                     f" {r['accuracy']:.1f}% ± {r['accuracy_sd']:.1f} | {r['train_ms']:.2f} |")
         print(rows[-1], flush=True)
     return "\n".join(rows)
@@ -150,16 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         what = (f"{args.dataset}, {args.neurons} neurons, {args.samples_per_task} samples/task,"
                 f" {args.seeds} seeds" if suite == "ablation" else f"{args.seeds} seeds")
-        header = (
-            f"\n## sim_accuracy: {suite} ({what})\n\n"
-            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC;"
-            f" wall {time.perf_counter() - start:.0f} s\n"
-            f"- machine: {platform.node()}, {os.cpu_count()} cores (shared),"
-            f" Python {platform.python_version()}, NumPy {np.__version__}, one thread\n"
-            f"- command: `{' '.join(['python', *sys.argv])}`\n\n"
-        )
-        with RESULTS.open("a") as f:
-            f.write(header + table + "\n")
+        record(f"sim_accuracy: {suite}, {what}", table, argv=argv,
+               notes=[f"wall {time.perf_counter() - start:.0f} s, one thread"])
     return 0
 
 

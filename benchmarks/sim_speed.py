@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from _record import record
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     x = images(args.dataset, 50 + max(args.train, args.infer))
     rows = [measure(x, n, args.timesteps, args.train, args.infer, args.rule) for n in sizes]
     lines = [
-        f"| neurons | train ms/sample | inference samples/s | input spikes | exc spikes |"
-        f" presentations |",
+        "| neurons | train ms/sample | inference samples/s | input spikes | exc spikes |"
+        " presentations |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
@@ -116,17 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     table = "\n".join(lines)
     print(table)
     if not args.no_record:
-        header = (
-            f"\n## sim_speed: {args.dataset}, {args.timesteps} steps, rule {args.rule}\n\n"
-            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
-            f"- machine: {platform.node()}, {platform.processor() or platform.machine()},"
-            f" {os.cpu_count()} cores (shared), Python {platform.python_version()},"
-            f" NumPy {np.__version__}, one thread\n"
-            f"- command: `{' '.join(['python', *sys.argv])}`\n"
-            f"- target (400 neurons): <= 15 ms per training sample, >= 300 inference samples/s\n\n"
-        )
-        with RESULTS.open("a") as f:
-            f.write(header + table + "\n")
+        record(f"sim_speed: {args.dataset}, {args.timesteps} steps, rule {args.rule}", table,
+               argv=argv, notes=["one thread", "target (400 neurons): <= 15 ms per training"
+                                 " sample, >= 300 inference samples/s"])
     return 0
 
 

@@ -418,10 +418,10 @@ class RealModels:
             inputs=dataset.n_inputs, **{k: v for k, v in candidate.items() if k in names}
         )
 
-    def _max_rate_hz(self, candidate: Mapping[str, Any]) -> float:
-        from sim import SimConfig
+    def _max_rate_hz(self, candidate: Mapping[str, Any], dataset: DatasetInfo) -> float:
+        from sim import default_max_rate_hz
 
-        return float(candidate.get("max_rate_hz", SimConfig().max_rate_hz))
+        return float(candidate.get("max_rate_hz") or default_max_rate_hz(dataset.name))
 
     def limits(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> list:
         """``costmodels.check_limits``: precision and neuron-count limits of the device."""
@@ -436,7 +436,7 @@ class RealModels:
         design = self._design(candidate, dataset)
         kwargs = {
             "mean_intensity": dataset.mean_intensity,
-            "max_rate_hz": self._max_rate_hz(candidate),
+            "max_rate_hz": self._max_rate_hz(candidate, dataset),
         }
         train = Activity.estimated(design, training=True, **kwargs)
         infer = Activity.estimated(design, training=False, **kwargs)

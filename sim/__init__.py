@@ -4,13 +4,20 @@ Emits accuracy metrics and measured activity counts as plain dicts (docs/archite
 imports nothing from ``costmodels``, ``hwprofiles`` or ``dse``.
 """
 
-from sim._config import MECHANISMS, ConfigError, SimConfig
+from sim._config import (
+    DEFAULT_MAX_RATE_HZ,
+    MECHANISMS,
+    ConfigError,
+    SimConfig,
+    default_max_rate_hz,
+)
 from sim._datasets import Dataset, DatasetFormatError, DatasetNotFoundError, load_dataset
 from sim._run import SimResult, default_weight_norm, run
 from sim._splits import Splits, class_tasks, make_splits, task_stream
 from sim.quantization import ROUNDING_MODES, PrecisionError, lsb, quantize
 
 __all__ = [
+    "DEFAULT_MAX_RATE_HZ",
     "MECHANISMS",
     "ROUNDING_MODES",
     "ConfigError",
@@ -22,6 +29,7 @@ __all__ = [
     "SimResult",
     "Splits",
     "class_tasks",
+    "default_max_rate_hz",
     "default_weight_norm",
     "load_dataset",
     "lsb",

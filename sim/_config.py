@@ -34,6 +34,18 @@ class ConfigError(InputError):
     """A ``SimConfig`` field has an invalid value (CLI exit code 2)."""
 
 
+#: Calibrated input rate of a white pixel per dataset, Hz (benchmarks/RESULTS.md, sim_accuracy):
+#: the 28x28 datasets use Diehl & Cook's 63.75 Hz (Fashion-MNIST, 400 neurons, 10k samples:
+#: 70.3% vs 65.3% at 127.5 Hz); the 8x8 digits, with 12x fewer inputs, need the doubled rate
+#: of the snn-sim-anchors prototype, 127.5 Hz, to drive the winner within one presentation.
+DEFAULT_MAX_RATE_HZ: dict[str, float] = {"digits": 127.5, "mnist": 63.75, "fashion-mnist": 63.75}
+
+
+def default_max_rate_hz(dataset: str) -> float:
+    """The calibrated white-pixel input rate of ``dataset`` in Hz (``DEFAULT_MAX_RATE_HZ``)."""
+    return DEFAULT_MAX_RATE_HZ[dataset]
+
+
 @dataclass(frozen=True)
 class SimConfig:
     """Everything that determines one simulation run.
@@ -63,7 +75,8 @@ class SimConfig:
         samples_per_task: training samples per task (continual protocol).
         classes_per_task: classes per continual task.
         timesteps: presentation length in 1 ms steps.
-        max_rate_hz: Poisson rate of a pixel of intensity 1.
+        max_rate_hz: Poisson rate of a pixel of intensity 1; ``None``: the dataset's calibrated
+            default (``DEFAULT_MAX_RATE_HZ``).
         weight_norm: sum each neuron's input weights are normalised to; ``None`` scales the
             Diehl & Cook 78.4 (MNIST) inversely with the dataset's mean intensity so the input
             drive is dataset independent (pitfall P10).
@@ -92,7 +105,7 @@ class SimConfig:
     samples_per_task: int = 100
     classes_per_task: int = 1
     timesteps: int = 350
-    max_rate_hz: float = 127.5
+    max_rate_hz: float | None = None
     weight_norm: float | None = None
     seed: int = 0
     adaptive_lr: bool = False
@@ -130,7 +143,7 @@ class SimConfig:
             raise ConfigError(
                 f"inhibition_strength must be >= 0 mV, got {self.inhibition_strength!r}"
             )
-        if not self.max_rate_hz > 0:
+        if self.max_rate_hz is not None and not self.max_rate_hz > 0:
             raise ConfigError(f"max_rate_hz must be > 0 Hz, got {self.max_rate_hz!r}")
         if self.weight_norm is not None and not self.weight_norm > 0:
             raise ConfigError(f"weight_norm must be > 0 or None, got {self.weight_norm!r}")

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from sim._config import SimConfig
+from sim._config import SimConfig, default_max_rate_hz
 from sim._datasets import Dataset, load_dataset
 from sim._learning import Mechanisms, StdpParams, seed_kernels
 from sim._network import Network
@@ -85,7 +85,7 @@ def build_network(config: SimConfig, dataset: Dataset, rng: np.random.Generator)
         dataset.n_inputs, config.neurons, rng=rng,
         population=config.inhibition == "population",
         inhibition_strength=config.inhibition_strength, timesteps=config.timesteps,
-        max_rate_hz=config.max_rate_hz, norm=norm,
+        max_rate_hz=config.max_rate_hz or default_max_rate_hz(dataset.name), norm=norm,
         weight_bits=config.weight_bits if in_training else 32, rounding=config.rounding,
         stdp=StdpParams(), mechanisms=Mechanisms(**config.mechanisms),
     )

@@ -62,7 +62,11 @@ def simulate(
         int, typer.Option(help="Training samples per task (continual).")
     ] = 100,
     timesteps: Annotated[int, typer.Option(help="Presentation length in 1 ms steps.")] = 350,
-    max_rate: Annotated[float, typer.Option(help="Input rate of a white pixel, Hz.")] = 127.5,
+    max_rate: Annotated[
+        float | None,
+        typer.Option(help="Input rate of a white pixel, Hz (default: calibrated per dataset, "
+                     "127.5 for digits, 63.75 for mnist and fashion-mnist)."),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
