@@ -24,6 +24,7 @@ from typing import Any
 
 import platformdirs
 
+from dse._sqlite import open_database
 from snn_dse import __version__
 from snn_dse.errors import InputError
 
@@ -98,14 +99,10 @@ class EvaluationCache:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(
+            self._db = open_database(path, [
                 "CREATE TABLE IF NOT EXISTS evaluations "
                 "(key TEXT PRIMARY KEY, payload TEXT NOT NULL)"
-            )
-            self._db.commit()
+            ])
         except (OSError, sqlite3.Error) as error:
             raise InputError(f"--cache: cannot open the cache at {path}: {error}") from None
 

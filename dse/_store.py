@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dse._sqlite import open_database
 from snn_dse.errors import InputError
 
 #: File name of the store inside a run directory.
@@ -30,17 +31,11 @@ class ResultStore:
             raise InputError(f"no result store at {path}: not a dse explore run directory")
         self.path = path
         try:
-            self._db = sqlite3.connect(path, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(
+            self._db = open_database(path, [
                 "CREATE TABLE IF NOT EXISTS evaluations (idx INTEGER PRIMARY KEY, "
-                "profile TEXT NOT NULL, cache_key TEXT NOT NULL, record TEXT NOT NULL)"
-            )
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
-            self._db.commit()
+                "profile TEXT NOT NULL, cache_key TEXT NOT NULL, record TEXT NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ])
         except sqlite3.Error as error:
             raise InputError(f"cannot open the result store {path}: {error}") from None
 
