@@ -39,14 +39,6 @@ def test_never_proposes_a_design_twice() -> None:
     assert all(type(v) in (int, str) for c in archive.candidates for v in c.values())
 
 
-def test_small_space_ends_with_an_empty_batch() -> None:
-    space = DesignSpace([ChoiceParam("bits", (2, 4, 8)), ChoiceParam("mode", ("dense", "sparse"))])
-    engine = make(0, n_objectives=2, batch_size=4, space=space)
-    archive = drive(engine, 100, lambda c, k: ([c["bits"], len(c["mode"])], [0.0]))
-    assert sorted(map(space.key, archive.candidates)) == sorted(map(space.key, space.enumerate()))
-    assert engine.ask() == []
-
-
 def test_fixed_and_log_parameters() -> None:
     space = DesignSpace([IntParam("n", 16, 1600, log=True), ChoiceParam("rule", ("baseline",)),
                          RealParam("s", 10.0, 150.0, log=True), IntParam("t", 250, 250)])

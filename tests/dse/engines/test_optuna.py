@@ -54,14 +54,6 @@ def test_tpe_keeps_finding_unseen_designs_in_a_small_space() -> None:
     assert any(t.user_attrs.get("origin") == "random-fill" for t in engine.study.trials)
 
 
-def test_small_space_ends_with_an_empty_batch() -> None:
-    space = DesignSpace([ChoiceParam("bits", (2, 4, 8)), ChoiceParam("mode", ("dense", "sparse"))])
-    engine = make(0, n_objectives=2, batch_size=4, space=space)
-    archive = drive(engine, 100, lambda c, k: ([c["bits"], len(c["mode"])], [0.0]))
-    assert sorted(map(space.key, archive.candidates)) == sorted(map(space.key, space.enumerate()))
-    assert engine.ask() == []
-
-
 def test_fully_evaluated_space_asks_nothing() -> None:
     space = DesignSpace([ChoiceParam("bits", (2, 4, 8)), ChoiceParam("mode", ("dense", "sparse"))])
     engine = make(0, "tpe", n_objectives=2, batch_size=6, space=space)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from dse import ChoiceParam, DesignSpace
 from dse.engines import ENGINES, GridEngine, RandomEngine, make_engine
 from dse.engines._nsga2 import NSGA2Engine
 from dse.engines._optuna import OptunaEngine
 from snn_dse.errors import InputError
-from tests.dse.engines.toy import toy_space
+from tests.dse.engines.toy import drive, toy_space
 
 KW = {"n_objectives": 2, "n_constraints": 1, "seed": 0, "batch_size": 4}
 
@@ -35,3 +36,13 @@ def test_unknown_engine_suggests() -> None:
 def test_unknown_sampler() -> None:
     with pytest.raises(InputError, match="--sampler"):
         make_engine("optuna", toy_space(), optuna_sampler="cmaes", **KW)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["nsga2", "optuna"])
+def test_small_space_ends_with_an_empty_batch(name: str) -> None:
+    """A search engine proposes every design of a small space once, then an empty batch."""
+    space = DesignSpace([ChoiceParam("bits", (2, 4, 8)), ChoiceParam("mode", ("dense", "sparse"))])
+    engine = make_engine(name, space, **KW)
+    archive = drive(engine, 100, lambda c, k: ([c["bits"], len(c["mode"])], [0.0]))
+    assert sorted(map(space.key, archive.candidates)) == sorted(map(space.key, space.enumerate()))
+    assert engine.ask() == []
