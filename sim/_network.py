@@ -41,6 +41,7 @@ from sim._neurons import (
     INHIBITORY,
     TAU_THETA_MS,
     THETA_PLUS_MV,
+    inhibit_others,
     lif_update,
 )
 
@@ -152,10 +153,7 @@ def present(
         if population:
             # inhibitory spikes of step t-1 inhibit all other excitatory neurons now
             if n_fired_i > 0:
-                for j in range(n):
-                    others = n_fired_i - 1 if is_fired_i[j] else n_fired_i
-                    current[j] -= inh_strength * others
-                counters[C_INH_EV] += n_fired_i * (n - 1)
+                counters[C_INH_EV] += inhibit_others(current, is_fired_i, n_fired_i, inh_strength)
             for k in range(n_fired_i):
                 is_fired_i[fired_i[k]] = False
             n_fired_i = 0
@@ -175,10 +173,7 @@ def present(
             counters[C_INH] += n_fired_i
             counters[C_NEURON] += n
         elif n_fired > 0:
-            for j in range(n):
-                others = n_fired - 1 if is_fired[j] else n_fired
-                current[j] -= inh_strength * others
-            counters[C_INH_EV] += n_fired * (n - 1)
+            counters[C_INH_EV] += inhibit_others(current, is_fired, n_fired, inh_strength)
 
         for k in range(n_fired):
             is_fired[fired[k]] = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from numba import njit
 
 
@@ -52,3 +53,16 @@ def lif_update(v: float, refractory: int, current: float, rest: float, decay: fl
     if refractory <= 0:
         v += current
     return v
+
+
+@njit(cache=True, inline="always")
+def inhibit_others(current: np.ndarray, is_source: np.ndarray, n_sources: int,
+                   strength: float) -> int:
+    """Lateral inhibition: subtract ``strength`` mV from ``current[j]`` for every one of the
+    ``n_sources`` spiking sources other than ``j``'s own (``is_source[j]``); returns the
+    number of inhibitory events delivered, ``n_sources * (n - 1)``."""
+    n = current.shape[0]
+    for j in range(n):
+        others = n_sources - 1 if is_source[j] else n_sources
+        current[j] -= strength * others
+    return n_sources * (n - 1)
