@@ -100,7 +100,7 @@ def _figures(a: _Analysis) -> dict[str, go.Figure]:
         "fig-hypervolume": hypervolume_figure(hypervolume_curves(a.run, a.frame, a.objectives),
                                               profiles=a.profiles),
     }
-    for position, (profile, index) in enumerate(_highlighted(a).items()):
+    for position, index in enumerate(_highlighted(a).values()):
         kind = "recommended" if a.recommended.get(profile) is not None else "nearest"
         figures[f"fig-breakdown-{position}"] = breakdown_figure(
             a.records[index], title=f"{profile}: {kind} design #{index}, cost by component"
@@ -353,7 +353,7 @@ def _nearest_table(a: _Analysis) -> str:
 
 def _breakdowns(a: _Analysis, figures: Mapping[str, go.Figure]) -> str:
     parts = []
-    for position, (profile, index) in enumerate(_highlighted(a).items()):
+    for position, index in enumerate(_highlighted(a).values()):
         record = a.records[index]
         parts.append(_plot(figures, f"fig-breakdown-{position}")
                      + _figures_table(record, f"figures-{position}"))
