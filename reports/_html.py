@@ -100,7 +100,7 @@ def _figures(a: _Analysis) -> dict[str, go.Figure]:
         "fig-hypervolume": hypervolume_figure(hypervolume_curves(a.run, a.frame, a.objectives),
                                               profiles=a.profiles),
     }
-    for position, index in enumerate(_highlighted(a).values()):
+    for position, (profile, index) in enumerate(_highlighted(a).items()):
         kind = "recommended" if a.recommended.get(profile) is not None else "nearest"
         figures[f"fig-breakdown-{position}"] = breakdown_figure(
             a.records[index], title=f"{profile}: {kind} design #{index}, cost by component"
