@@ -9,10 +9,10 @@ from costmodels._design import FLOAT_BITS, INHIBITIONS, RULES, DesignArrays, SNN
 from costmodels._estimate import check_limits, estimate, estimate_many, price
 from costmodels._memory import COMPONENTS, footprint_bytes
 from costmodels._report import CostReport
+from snn_dse.domains import MNIST_MEAN_INTENSITY
 
-#: MNIST mean pixel intensity (snn-sim-anchors.md section 2.2) and the Diehl & Cook maximum
-#: input rate (63.75 Hz): defaults for estimated activity.
-MNIST_MEAN_INTENSITY = 0.131
+#: The Diehl & Cook maximum input rate (63.75 Hz): default for estimated activity, with the
+#: MNIST mean pixel intensity (``snn_dse.MNIST_MEAN_INTENSITY``).
 DC_MAX_RATE_HZ = 63.75
 
 __all__ = [

@@ -79,7 +79,7 @@ class Activity:
                   training: bool) -> Activity:
         """Counts estimated from dataset statistics and the documented assumptions above.
 
-        ``mean_intensity``: mean pixel value in [0, 1] (MNIST 0.131); ``max_rate_hz``: Poisson
+        ``mean_intensity``: mean pixel value in [0, 1] (MNIST 0.1307); ``max_rate_hz``: Poisson
         rate of a white pixel (D&C 63.75 Hz).
         """
         counts = estimate_counts(DesignArrays.from_designs([design]), mean_intensity=mean_intensity,

@@ -8,12 +8,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from snn_dse.domains import FLOAT_BITS, INHIBITIONS, NEURONS, RULES, STATE_BITS, TIMESTEPS, WEIGHT_BITS
 from snn_dse.errors import InputError
-
-INHIBITIONS = ("population", "direct")
-RULES = ("baseline", "spikedyn")
-#: ``weight_bits == FLOAT_BITS`` means IEEE float32 weights (and float arithmetic).
-FLOAT_BITS = 32
 
 
 @dataclass(frozen=True)
@@ -22,7 +18,8 @@ class SNNDesign:
 
     ``inhibition``: ``population`` (an inhibitory layer of ``neurons`` neurons with N x N
     inhibitory weights) or ``direct`` (SpikeDyn's direct lateral inhibition, one scalar).
-    ``weight_bits`` 1..31 is unsigned fixed point, 32 is float32; ``state_bits`` is the width
+    ``weight_bits`` 1..16 is unsigned fixed point, 32 is float32 (``snn_dse.WEIGHT_BITS``, what
+    the simulator trains); ``state_bits`` is the width
     of membrane potentials, thresholds and traces; ``timesteps`` of 1 ms per sample.
     """
 
@@ -37,17 +34,12 @@ class SNNDesign:
     def __post_init__(self) -> None:
         for name in ("inputs", "neurons", "timesteps", "weight_bits", "state_bits"):
             object.__setattr__(self, name, _integer(name, getattr(self, name)))
-        for name in ("inputs", "neurons", "timesteps"):
-            if getattr(self, name) < 1:
-                raise InputError(f"{name}: expected a positive integer, got {getattr(self, name)}")
-        for name in ("weight_bits", "state_bits"):
-            if not 1 <= getattr(self, name) <= 32:
-                raise InputError(f"{name}: expected an integer in 1..32 (32 = float32), "
-                                 f"got {getattr(self, name)}")
-        if self.inhibition not in INHIBITIONS:
-            raise InputError(f"inhibition: expected one of {', '.join(INHIBITIONS)}, got {self.inhibition!r}")
-        if self.rule not in RULES:
-            raise InputError(f"rule: expected one of {', '.join(RULES)}, got {self.rule!r}")
+        if self.inputs < 1:
+            raise InputError(f"inputs: expected a positive integer, got {self.inputs}")
+        for domain in (NEURONS, TIMESTEPS, WEIGHT_BITS, STATE_BITS):
+            domain.check(getattr(self, domain.name))
+        INHIBITIONS.check(self.inhibition)
+        RULES.check(self.rule)
 
     @property
     def inhibitory_neurons(self) -> int:
@@ -122,12 +114,9 @@ class DesignArrays:
         inhibition = column("inhibition", "population")
         rule = column("rule", "baseline")
         population, spikedyn = inhibition == "population", rule == "spikedyn"
-        if not np.all(population | (inhibition == "direct")):
-            bad = sorted(set(inhibition[~population & (inhibition != "direct")].tolist()))
-            raise InputError(f"designs: unknown inhibition value(s) {bad}; expected {INHIBITIONS}")
-        if not np.all(spikedyn | (rule == "baseline")):
-            bad = sorted(set(rule[~spikedyn & (rule != "baseline")].tolist()))
-            raise InputError(f"designs: unknown rule value(s) {bad}; expected {RULES}")
+        for domain, values in ((INHIBITIONS, inhibition), (RULES, rule)):
+            for value in sorted(set(values.tolist()) - set(domain)):
+                domain.check(value, "designs")
         arrays = cls(
             inputs=inputs,
             neurons=np.asarray(columns["neurons"], dtype=float),
@@ -140,8 +129,12 @@ class DesignArrays:
         for name in ("inputs", "neurons", "timesteps"):
             if np.any(getattr(arrays, name) < 1):
                 raise InputError(f"designs: {name} must be >= 1")
-        for name in ("weight_bits", "state_bits"):
-            value = getattr(arrays, name)
-            if np.any((value < 1) | (value > 32)):
-                raise InputError(f"designs: {name} must be in 1..32")
+        for domain in (WEIGHT_BITS, STATE_BITS):
+            value = getattr(arrays, domain.name)
+            accepted = np.zeros(value.shape, dtype=bool)
+            for low, high in domain.ranges:
+                accepted |= (value >= low) & (value <= high) & (value == np.round(value))
+            if not np.all(accepted):
+                raise InputError(f"designs: {domain.name} must be {domain.describe()}, got "
+                                 f"{sorted(set(value[~accepted].tolist()))}")
         return arrays

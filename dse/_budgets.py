@@ -14,25 +14,32 @@ from dataclasses import dataclass
 
 from hwprofiles import parse_quantity
 from snn_dse.errors import InputError
+from snn_dse.metrics import metric
 
 
 @dataclass(frozen=True)
 class BudgetKind:
-    """A budget the CLI accepts: the objective it caps, its option, its SI unit, and whether the
+    """A budget the CLI accepts: the objective it caps, its option, and whether the
     analytical pre-screen may reject a design on it before simulation."""
 
     key: str
     option: str
-    unit: str
     prescreen: bool
+
+    @property
+    def unit(self) -> str:
+        """SI unit of the capped metric (``snn_dse.metrics``)."""
+        found = metric(self.key)
+        assert found is not None, self.key
+        return found.unit
 
 
 #: Every budget, keyed by the objective (record key) it caps.
 BUDGET_KINDS: dict[str, BudgetKind] = {
-    "memory": BudgetKind("memory", "--memory-budget", "B", prescreen=True),
-    "energy_infer": BudgetKind("energy_infer", "--energy-budget", "J", prescreen=True),
-    "energy_train": BudgetKind("energy_train", "--train-energy-budget", "J", prescreen=True),
-    "latency": BudgetKind("latency", "--latency-budget", "s", prescreen=False),
+    "memory": BudgetKind("memory", "--memory-budget", prescreen=True),
+    "energy_infer": BudgetKind("energy_infer", "--energy-budget", prescreen=True),
+    "energy_train": BudgetKind("energy_train", "--train-energy-budget", prescreen=True),
+    "latency": BudgetKind("latency", "--latency-budget", prescreen=False),
 }
 
 

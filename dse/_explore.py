@@ -54,8 +54,16 @@ from dse._pipeline import (
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
-from dse.engines import ENGINES, OPTUNA_SAMPLERS, Engine, make_engine
+from dse.engines import Engine, make_engine
 from snn_dse import __version__
+from snn_dse.domains import (
+    DATASETS,
+    DEFAULT_ROUNDING,
+    ENGINES,
+    OPTUNA_SAMPLERS,
+    PROTOCOLS,
+    ROUNDING_MODES,
+)
 from snn_dse.errors import DseError, InputError, NoFeasibleDesignError
 
 #: Default fidelity, chosen so a default ``dse explore`` finishes in under 3 minutes on 2 cores
@@ -65,8 +73,6 @@ DEFAULT_DATASET = "digits"
 DEFAULT_EVALUATIONS = 100
 DEFAULT_TRAIN_SAMPLES = 1000
 DEFAULT_TEST_SAMPLES = 400
-DEFAULT_ROUNDING = "stochastic"
-PROTOCOLS = ("static", "continual")
 
 
 class ExplorationInterrupted(DseError):
@@ -228,23 +234,14 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     _positive(options.evaluations, "--evaluations")
     _positive(options.train_samples, "--train-samples")
     _positive(options.test_samples, "--test-samples")
-    from sim.quantization import ROUNDING_MODES
-
-    if options.rounding not in ROUNDING_MODES:
-        raise InputError(
-            f"--rounding: expected one of {', '.join(ROUNDING_MODES)}, got {options.rounding!r}"
-        )
+    ROUNDING_MODES.check(options.rounding, "--rounding")
     workers = (
         _positive(options.workers, "--workers") if options.workers is not None else available_cores()
     )
-    if options.protocol not in PROTOCOLS:
-        raise InputError(f"--protocol: {options.protocol!r} is not one of {', '.join(PROTOCOLS)}")
-    if options.engine not in ENGINES:
-        raise InputError(f"--engine: {options.engine!r} is not one of {', '.join(ENGINES)}")
-    if options.sampler not in OPTUNA_SAMPLERS:
-        raise InputError(
-            f"--sampler: {options.sampler!r} is not one of {', '.join(OPTUNA_SAMPLERS)}"
-        )
+    PROTOCOLS.check(options.protocol, "--protocol")
+    DATASETS.check(options.dataset, "--dataset")
+    ENGINES.check(options.engine, "--engine")
+    OPTUNA_SAMPLERS.check(options.sampler, "--sampler")
     budgets = parse_budgets(
         {
             "memory": options.memory_budget,

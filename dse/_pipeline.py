@@ -443,7 +443,14 @@ class RealModels:
         return estimate(design, profile, train, infer).to_dict()
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
-        """``sim.run`` on a ``SimConfig`` built from the settings, the candidate and ``seed``."""
+        """``sim.run`` on :meth:`sim_config`."""
+        import sim
+
+        return sim.run(self.sim_config(candidate, settings, seed)).to_dict()
+
+    def sim_config(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> Any:
+        """The ``sim.SimConfig`` of a candidate: the run's settings, the candidate's simulator
+        parameters and ``seed`` (``ConfigError`` when the simulator refuses a value)."""
         import sim
 
         names = _fields(sim.SimConfig)
@@ -452,7 +459,7 @@ class RealModels:
             if settings.protocol == "continual"
             else {"train_samples": settings.train_samples}
         )
-        config = sim.SimConfig(
+        return sim.SimConfig(
             dataset=settings.dataset,
             data_dir=settings.data_dir,
             protocol=settings.protocol,
@@ -462,7 +469,6 @@ class RealModels:
             **training,
             **{k: v for k, v in candidate.items() if k in names},
         )
-        return sim.run(config).to_dict()
 
     def price(
         self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping

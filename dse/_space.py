@@ -21,7 +21,6 @@ Errors raise :class:`SpaceError` naming the file, the line and the field.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -34,9 +33,25 @@ from typing import Any
 import numpy as np
 import yaml
 
+from snn_dse.domains import (
+    FLOAT_BITS,
+    INHIBITION_STRENGTH,
+    INHIBITIONS,
+    NEURONS,
+    RULES,
+    TIMESTEPS,
+    WEIGHT_BITS,
+    Choice,
+    IntDomain,
+    RealDomain,
+    is_integral,
+    is_number,
+    suggest,
+)
 from snn_dse.errors import InputError
 
 Scalar = int | float | str | bool
+Domain = Choice | IntDomain | RealDomain
 Candidate = dict[str, Any]
 
 
@@ -44,19 +59,6 @@ def _round_significant(value: float, digits: int) -> float:
     if value == 0 or not math.isfinite(value):
         return float(value)
     return float(round(value, digits - 1 - math.floor(math.log10(abs(value)))))
-
-
-def _is_integral(value: Any) -> bool:
-    if isinstance(value, bool | np.bool_):
-        return False
-    if isinstance(value, int | np.integer):
-        return True
-    return isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer()
-
-
-def _is_number(value: Any) -> bool:
-    numeric = isinstance(value, int | float | np.integer | np.floating)
-    return numeric and not isinstance(value, bool | np.bool_)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class IntParam:
     log: bool = False
 
     def __post_init__(self) -> None:
-        if not (_is_integral(self.low) and _is_integral(self.high)):
+        if not (is_integral(self.low) and is_integral(self.high)):
             raise ValueError(f"{self.name}: low and high must be integers, got {self.low!r}, {self.high!r}")
         object.__setattr__(self, "low", int(self.low))
         object.__setattr__(self, "high", int(self.high))
@@ -89,7 +91,7 @@ class IntParam:
 
     def contains(self, value: Any) -> bool:
         """Whether ``value`` is an integer in range."""
-        return _is_integral(value) and self.low <= value <= self.high
+        return is_integral(value) and self.low <= value <= self.high
 
     def canonical(self, value: Any) -> int:
         """``value`` as a Python ``int``."""
@@ -176,7 +178,7 @@ class RealParam:
     digits: int = 4
 
     def __post_init__(self) -> None:
-        if not (_is_number(self.low) and _is_number(self.high)):
+        if not (is_number(self.low) and is_number(self.high)):
             raise ValueError(f"{self.name}: low and high must be numbers, got {self.low!r}, {self.high!r}")
         low, high = float(self.low), float(self.high)
         if not (math.isfinite(low) and math.isfinite(high)):
@@ -188,7 +190,7 @@ class RealParam:
         if self.digits < 1:
             raise ValueError(f"{self.name}: digits must be at least 1")
         if self.grid:
-            if not all(_is_number(v) for v in self.grid):
+            if not all(is_number(v) for v in self.grid):
                 raise ValueError(f"{self.name}: grid levels must be numbers, got {list(self.grid)}")
             grid = tuple(float(v) for v in self.grid)
         elif low == high:
@@ -214,7 +216,7 @@ class RealParam:
 
     def contains(self, value: Any) -> bool:
         """Whether ``value`` is a finite number in ``[low, high]`` (not only a grid level)."""
-        return _is_number(value) and math.isfinite(value) and self.low <= value <= self.high
+        return is_number(value) and math.isfinite(value) and self.low <= value <= self.high
 
     def canonical(self, value: Any) -> float:
         """``value`` as a ``float`` rounded to ``digits`` significant digits, kept in range."""
@@ -314,7 +316,7 @@ class DesignSpace:
         """
         param = self._by_name[name]
         if isinstance(param, ChoiceParam):
-            if not all(_is_number(v) for v in param.choices):
+            if not all(is_number(v) for v in param.choices):
                 raise TypeError(f"{name} is categorical: {list(param.choices)}")
             return min(param.choices), max(param.choices)  # type: ignore[type-var,return-value]
         return param.low, param.high
@@ -355,9 +357,9 @@ def default_space() -> DesignSpace:
     """
     return DesignSpace([
         IntParam("neurons", 16, 1600, log=True),
-        ChoiceParam("weight_bits", (4, 6, 8, 12, 16, 32)),
-        ChoiceParam("inhibition", ("population", "direct")),
-        ChoiceParam("rule", ("baseline", "spikedyn")),
+        ChoiceParam("weight_bits", (4, 6, 8, 12, 16, FLOAT_BITS)),
+        ChoiceParam("inhibition", INHIBITIONS.values),
+        ChoiceParam("rule", RULES.values),
         ChoiceParam("timesteps", (100, 150, 250, 350)),
         RealParam("inhibition_strength", 10.0, 150.0, grid=(17.5, 60.0, 120.0)),
     ])
@@ -375,44 +377,12 @@ class SpaceError(InputError):
         super().__init__(f"{where}: {field_name}: {message}" if field_name else f"{where}: {message}")
 
 
-@dataclass(frozen=True)
-class _Domain:
-    """What a space file may set for one default parameter: value type and hard limits."""
-
-    kind: type
-    low: float | None = None
-    high: float | None = None
-    allowed: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        if self.allowed:
-            return "one of " + ", ".join(self.allowed)
-        noun = "an integer" if self.kind is int else "a number"
-        if self.high is None:
-            return f"{noun} >= {self.low:g}" if self.low is not None else noun
-        return f"{noun} in {self.low:g}..{self.high:g}"
-
-    def accepts(self, value: Any) -> bool:
-        if self.kind is str:
-            return isinstance(value, str) and value in self.allowed
-        ok = _is_integral(value) if self.kind is int else _is_number(value) and math.isfinite(value)
-        return ok and (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
-
-
-_DOMAINS: dict[str, _Domain] = {
-    "neurons": _Domain(int, 1, 100_000),
-    "weight_bits": _Domain(int, 1, 32),
-    "inhibition": _Domain(str, allowed=("population", "direct")),
-    "rule": _Domain(str, allowed=("baseline", "spikedyn")),
-    "timesteps": _Domain(int, 1, 100_000),
-    "inhibition_strength": _Domain(float, 0.0, None),
+#: What a space file may set for each default parameter: the shared domains of snn_dse.
+_DOMAINS: dict[str, Domain] = {
+    domain.name: domain
+    for domain in (NEURONS, WEIGHT_BITS, INHIBITIONS, RULES, TIMESTEPS, INHIBITION_STRENGTH)
 }
-_RANGE_KEYS = {int: ("low", "high", "log"), float: ("low", "high", "log", "grid")}
-
-
-def _suggest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(options)}"
+_RANGE_KEYS = {IntDomain: ("low", "high", "log"), RealDomain: ("low", "high", "log", "grid")}
 
 
 def load_space(path: str | Path, base: DesignSpace | None = None) -> DesignSpace:
@@ -445,7 +415,7 @@ def load_space(path: str | Path, base: DesignSpace | None = None) -> DesignSpace
         name, line = key_node.value, key_node.start_mark.line + 1
         if name not in params or name not in _DOMAINS:
             known = [n for n in params if n in _DOMAINS]
-            raise SpaceError(file, line, str(name), "unknown parameter" + _suggest(str(name), known))
+            raise SpaceError(file, line, str(name), "unknown parameter" + suggest(str(name), known))
         if name in seen:
             raise SpaceError(file, line, name, "given twice")
         seen.add(name)
@@ -459,13 +429,16 @@ def _scalar(file: str, field_name: str, node: yaml.Node) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
-def _checked(file: str, field_name: str, node: yaml.Node, domain: _Domain) -> Any:
+def _checked(file: str, field_name: str, node: yaml.Node, domain: Domain) -> Any:
     value = _scalar(file, field_name, node)
     if not domain.accepts(value):
-        hint = _suggest(value, domain.allowed) if isinstance(value, str) and domain.allowed else ""
+        hint = suggest(value, domain.values) if isinstance(value, str) and isinstance(
+            domain, Choice) else ""
         raise SpaceError(file, node.start_mark.line + 1, field_name,
                          f"{value!r} is not {domain.describe()}{hint}")
-    return value if domain.kind is str else domain.kind(value)
+    if isinstance(domain, Choice):
+        return value
+    return int(value) if isinstance(domain, IntDomain) else float(value)
 
 
 def _parse_param(file: str, name: str, default: Param, node: yaml.Node) -> Param:
@@ -479,10 +452,10 @@ def _parse_param(file: str, name: str, default: Param, node: yaml.Node) -> Param
         if len(set(values)) != len(values):
             raise SpaceError(file, line, name, f"values repeat: {values}")
         return ChoiceParam(name, tuple(values))
-    if domain.kind is str:
+    if isinstance(domain, Choice):
         raise SpaceError(file, line, name,
                          f"a categorical parameter takes a value or a list of {domain.describe()}")
-    allowed = _RANGE_KEYS[domain.kind]
+    allowed = _RANGE_KEYS[type(domain)]
     spec: dict[str, Any] = {"log": False}
     if isinstance(default, IntParam | RealParam):
         spec = {"low": default.low, "high": default.high, "log": default.log}
@@ -490,7 +463,7 @@ def _parse_param(file: str, name: str, default: Param, node: yaml.Node) -> Param
         key, key_line = str(key_node.value), key_node.start_mark.line + 1
         field_name = f"{name}.{key}"
         if key not in allowed:
-            raise SpaceError(file, key_line, field_name, "unknown key" + _suggest(key, allowed))
+            raise SpaceError(file, key_line, field_name, "unknown key" + suggest(key, allowed))
         if key == "log":
             value = _scalar(file, field_name, value_node)
             if not isinstance(value, bool):
@@ -507,7 +480,11 @@ def _parse_param(file: str, name: str, default: Param, node: yaml.Node) -> Param
         if key not in spec:
             raise SpaceError(file, line, f"{name}.{key}", "missing (the default is not a range)")
     try:
-        if domain.kind is int:
+        if isinstance(domain, IntDomain):
+            if not domain.contains_range(spec["low"], spec["high"]):
+                raise SpaceError(file, line, name,
+                                 f"the range {spec['low']}..{spec['high']} leaves "
+                                 f"{domain.describe()}; list the values instead, e.g. [4, 8, 16]")
             return IntParam(name, spec["low"], spec["high"], log=spec["log"])
         grid = spec.get("grid")
         if grid is None and isinstance(default, RealParam):

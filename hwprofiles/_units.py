@@ -13,6 +13,9 @@ from functools import cache
 import pint
 
 from snn_dse.errors import InputError
+from snn_dse.units import format_si
+
+__all__ = ["UNIT_KINDS", "expected", "format_si", "parse_quantity", "quantity_to_si"]
 
 #: SI unit held internally for each unit name accepted as ``unit`` (and what we call it).
 UNIT_KINDS: dict[str, str] = {
@@ -91,24 +94,3 @@ def parse_quantity(text: str, unit: str, field: str) -> float:
         return quantity_to_si(text, unit)
     except ValueError as error:
         raise InputError(f"{field}: {error}") from None
-
-
-_PREFIXES = {-15: "f", -12: "p", -9: "n", -6: "\u00b5", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T"}
-
-
-def format_si(value: float, unit: str) -> str:
-    """Format an SI magnitude with a prefix (``9e-13, "J"`` -> ``"900 fJ"``; bytes in KiB/MiB/GiB)."""
-    if unit == "B":
-        return _format_bytes(value)
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g} {unit}"
-    exponent = int(math.floor(math.log10(abs(value)) / 3) * 3)
-    exponent = min(max(exponent, -15), 12)
-    return f"{value / 10.0**exponent:.4g} {_PREFIXES[exponent]}{unit}"
-
-
-def _format_bytes(value: float) -> str:
-    for prefix, scale in (("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10)):
-        if abs(value) >= scale:
-            return f"{value / scale:.4g} {prefix}B"
-    return f"{value:.4g} B"

@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 
 from reports._pareto import hypervolume_history, pareto_mask
+from snn_dse.metrics import DEFAULT_OBJECTIVES, METRICS
 
 #: Objectives reported in their natural sense that are maximised (engines see ``1 - value``).
-MAXIMISED = frozenset({"accuracy", "recent_accuracy", "previous_accuracy"})
-#: The three default objectives of ``dse explore``.
-DEFAULT_OBJECTIVES = ("accuracy", "memory", "energy_infer")
+MAXIMISED = frozenset(m.key for m in METRICS if m.maximise)
 #: Fixed columns of :func:`evaluations_frame`, before and after the design parameters.
 LEADING = ("index", "profile")
 TRAILING = ("feasible", "prescreened", "reason", "cache_hit", "pareto", "wall_s", "cache_key",

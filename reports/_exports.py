@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from snn_dse.metrics import METRICS
+
 from reports._data import (
     evaluations_frame,
     hypervolume_curves,
@@ -32,12 +34,7 @@ EVALUATIONS_CSV = "evaluations.csv"
 PARETO_CSV = "pareto.csv"
 RESULTS_JSON = "results.json"
 #: CSV column of each cost metric: its name with its SI unit (``constraint_<name>`` likewise).
-CSV_COLUMNS = {
-    "memory": "memory_bytes",
-    "energy_infer": "energy_infer_j",
-    "energy_train": "energy_train_j",
-    "latency": "latency_s",
-}
+CSV_COLUMNS = {m.key: m.csv_column for m in METRICS if m.csv_column != m.key}
 
 
 def _json_safe(value: Any) -> Any:

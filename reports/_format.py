@@ -5,27 +5,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from snn_dse.metrics import METRICS
+from snn_dse.units import format_si
+
 #: Unit of each metric in its natural sense ("%" means a fraction shown as a percentage).
-UNITS = {
-    "accuracy": "%",
-    "recent_accuracy": "%",
-    "previous_accuracy": "%",
-    "memory": "B",
-    "energy_infer": "J",
-    "energy_train": "J",
-    "latency": "s",
-}
+UNITS = {m.key: "%" if m.is_fraction else m.unit for m in METRICS}
 #: Axis and column titles of the metrics.
-LABELS = {
-    "accuracy": "accuracy",
-    "recent_accuracy": "recent-task accuracy",
-    "previous_accuracy": "previous-tasks accuracy",
-    "memory": "memory",
-    "energy_infer": "inference energy / sample",
-    "energy_train": "training energy / sample",
-    "latency": "latency / sample",
-}
-_SI = [(1e-15, "f"), (1e-12, "p"), (1e-9, "n"), (1e-6, "µ"), (1e-3, "m"), (1.0, ""), (1e3, "k")]
+LABELS = {m.key: m.label for m in METRICS}
 
 
 def label(name: str) -> str:
@@ -43,22 +29,8 @@ def fmt(value: Any, unit: str | None = None) -> str:
         return str(value)
     if unit == "%":
         return f"{100.0 * value:.1f} %"
-    if unit == "B":
-        size = float(value)
-        for prefix in ("B", "KiB", "MiB"):
-            if abs(size) < 1024.0:
-                return f"{size:.4g} {prefix}"
-            size /= 1024.0
-        return f"{size:.4g} GiB"
-    if unit in ("J", "s", "W", "Hz"):
-        magnitude = abs(float(value))
-        if magnitude == 0.0:
-            return f"0 {unit}"
-        scale, prefix = _SI[0]
-        for candidate, name in _SI:
-            if magnitude >= candidate:
-                scale, prefix = candidate, name
-        return f"{value / scale:.4g} {prefix}{unit}"
+    if unit:
+        return format_si(float(value), unit)
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 

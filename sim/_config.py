@@ -11,14 +11,18 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from snn_dse.domains import (
+    DATASETS,
+    INHIBITION_STRENGTH,
+    INHIBITIONS,
+    PROTOCOLS,
+    QUANTIZATION_MODES,
+    ROUNDING_MODES,
+    RULES,
+    WEIGHT_BITS,
+    Choice,
+)
 from snn_dse.errors import InputError
-
-DATASETS = ("digits", "mnist", "fashion-mnist")
-INHIBITIONS = ("direct", "population")
-RULES = ("baseline", "spikedyn")
-PROTOCOLS = ("static", "continual")
-ROUNDINGS = ("nearest", "truncate", "stochastic")
-QUANTIZATION_MODES = ("in-training", "post-training")
 
 #: Mechanism switches of the ``spikedyn`` rule (docs/learning-rules.md defines each one).
 MECHANISMS = (
@@ -121,12 +125,12 @@ class SimConfig:
 
     def validate(self) -> None:
         """Raise ``ConfigError`` naming the first invalid field and the accepted values."""
-        _choice("dataset", self.dataset, DATASETS)
-        _choice("inhibition", self.inhibition, INHIBITIONS)
-        _choice("rule", self.rule, RULES)
-        _choice("protocol", self.protocol, PROTOCOLS)
-        _choice("rounding", self.rounding, ROUNDINGS)
-        _choice("quantization", self.quantization, QUANTIZATION_MODES)
+        domains: tuple[tuple[Choice, str], ...] = (
+            (DATASETS, self.dataset), (INHIBITIONS, self.inhibition), (RULES, self.rule),
+            (PROTOCOLS, self.protocol), (ROUNDING_MODES, self.rounding),
+            (QUANTIZATION_MODES, self.quantization))
+        for domain, value in domains:
+            domain.check(value, error=ConfigError)
         _at_least("neurons", self.neurons, 1)
         _at_least("epochs", self.epochs, 1)
         _at_least("timesteps", self.timesteps, 1)
@@ -135,14 +139,8 @@ class SimConfig:
         for name in ("train_samples", "assign_samples", "test_samples"):
             if getattr(self, name) is not None:
                 _at_least(name, getattr(self, name), 1)
-        if not (self.weight_bits == 32 or 1 <= self.weight_bits <= 16):
-            raise ConfigError(
-                f"weight_bits must be 1..16 (fixed point) or 32 (float32), got {self.weight_bits!r}"
-            )
-        if not self.inhibition_strength >= 0:
-            raise ConfigError(
-                f"inhibition_strength must be >= 0 mV, got {self.inhibition_strength!r}"
-            )
+        WEIGHT_BITS.check(self.weight_bits, error=ConfigError)
+        INHIBITION_STRENGTH.check(self.inhibition_strength, error=ConfigError)
         if self.max_rate_hz is not None and not self.max_rate_hz > 0:
             raise ConfigError(f"max_rate_hz must be > 0 Hz, got {self.max_rate_hz!r}")
         if self.weight_norm is not None and not self.weight_norm > 0:
@@ -162,11 +160,6 @@ class SimConfig:
     def field_names(cls) -> tuple[str, ...]:
         """Names of all fields, in declaration order."""
         return tuple(f.name for f in fields(cls))
-
-
-def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(f"unknown {name} {value!r}; choose one of: {', '.join(allowed)}")
 
 
 def _at_least(name: str, value: object, minimum: int) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 import platformdirs
 
 from sim._idx import DatasetFormatError, IdxHeader, read_idx, read_idx_header
+from snn_dse.domains import DATASETS
 from snn_dse.errors import InputError
 
 __all__ = [
@@ -40,8 +41,6 @@ __all__ = [
     "search_dirs",
 ]
 
-#: Every dataset name ``load_dataset`` accepts; ``digits`` is the embedded default.
-DATASETS: tuple[str, ...] = ("digits", "mnist", "fashion-mnist")
 
 #: The four IDX files of an MNIST-style dataset (role -> file name without ``.gz``).
 IDX_FILES: dict[str, str] = {

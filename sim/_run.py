@@ -13,11 +13,11 @@ from sim._learning import Mechanisms, StdpParams, seed_kernels
 from sim._network import Network
 from sim._protocols import Evaluator, PhaseStats, Progress, run_continual, run_static
 from sim._splits import make_splits
+from snn_dse.domains import MNIST_MEAN_INTENSITY
 
 #: Diehl & Cook's weight normalisation (sum of a neuron's 784 input weights) and the mean
 #: MNIST pixel it was tuned for; ``default_weight_norm`` keeps ``norm * mean`` at this product.
 DC_NORM = 78.4
-MNIST_MEAN_INTENSITY = 0.1307
 #: Exponent of the input-count correction of ``default_weight_norm`` (fitted on digits).
 INPUTS_EXPONENT = 0.3
 #: Default split sizes per dataset: (assign, train, test); ``None`` = all remaining.

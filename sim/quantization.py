@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from snn_dse.domains import FLOAT_BITS, MAX_FIXED_BITS, ROUNDING_MODES, WEIGHT_BITS
 from snn_dse.errors import InputError
 
 __all__ = [
@@ -36,12 +37,10 @@ __all__ = [
     "quantize",
 ]
 
-#: Rounding modes ``quantize`` accepts.
-ROUNDING_MODES: tuple[str, ...] = ("nearest", "truncate", "stochastic")
 #: Supported fixed-point widths (fractional bits).
-FIXED_POINT_BITS: range = range(1, 17)
+FIXED_POINT_BITS: range = range(1, MAX_FIXED_BITS + 1)
 #: The width that means IEEE float32 (no quantization).
-FLOAT32_BITS = 32
+FLOAT32_BITS = FLOAT_BITS
 
 
 class PrecisionError(InputError, ValueError):
@@ -51,14 +50,8 @@ class PrecisionError(InputError, ValueError):
 def check_precision(bits: int, rounding: str = "nearest") -> None:
     """Raise ``PrecisionError`` unless ``bits`` is 1..16 or 32 and ``rounding`` is a mode in
     ``ROUNDING_MODES``."""
-    if bits != FLOAT32_BITS and bits not in FIXED_POINT_BITS:
-        raise PrecisionError(
-            f"weight_bits={bits}: must be 1..16 (unsigned fixed point) or 32 (float32)"
-        )
-    if rounding not in ROUNDING_MODES:
-        raise PrecisionError(
-            f"rounding={rounding!r}: must be one of {', '.join(ROUNDING_MODES)}"
-        )
+    WEIGHT_BITS.check(bits, error=PrecisionError)
+    ROUNDING_MODES.check(rounding, error=PrecisionError)
 
 
 def lsb(bits: int) -> float:

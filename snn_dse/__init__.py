@@ -1,4 +1,5 @@
-"""Shared foundation of snn-dse: the version string and the root of the error hierarchy.
+"""Shared foundation of snn-dse: the version, the error hierarchy, parameter domains, metric
+metadata and the SI formatter.
 
 Every package (``hwprofiles``, ``costmodels``, ``sim``, ``dse``, ``reports``) may import this one;
 it imports none of them.
@@ -6,11 +7,68 @@ it imports none of them.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from snn_dse.domains import (
+    DATASETS,
+    DEFAULT_ROUNDING,
+    ENGINES,
+    FAMILIES,
+    FLOAT_BITS,
+    INHIBITION_STRENGTH,
+    INHIBITIONS,
+    MAX_FIXED_BITS,
+    MNIST_MEAN_INTENSITY,
+    NEURONS,
+    OPTUNA_SAMPLERS,
+    PROTOCOLS,
+    QUANTIZATION_MODES,
+    ROUNDING_MODES,
+    RULES,
+    STATE_BITS,
+    TIMESTEPS,
+    WEIGHT_BITS,
+    Choice,
+    IntDomain,
+    RealDomain,
+)
 from snn_dse.errors import DseError, InputError, InternalError, NoFeasibleDesignError
+from snn_dse.metrics import DEFAULT_OBJECTIVES, METRICS, Metric, metric
+from snn_dse.units import format_si
 
 try:
     __version__ = version("snn-dse")
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["DseError", "InputError", "InternalError", "NoFeasibleDesignError", "__version__"]
+__all__ = [
+    "DATASETS",
+    "DEFAULT_OBJECTIVES",
+    "DEFAULT_ROUNDING",
+    "ENGINES",
+    "FAMILIES",
+    "FLOAT_BITS",
+    "INHIBITIONS",
+    "INHIBITION_STRENGTH",
+    "MAX_FIXED_BITS",
+    "METRICS",
+    "MNIST_MEAN_INTENSITY",
+    "NEURONS",
+    "OPTUNA_SAMPLERS",
+    "PROTOCOLS",
+    "QUANTIZATION_MODES",
+    "ROUNDING_MODES",
+    "RULES",
+    "STATE_BITS",
+    "TIMESTEPS",
+    "WEIGHT_BITS",
+    "Choice",
+    "DseError",
+    "InputError",
+    "IntDomain",
+    "InternalError",
+    "Metric",
+    "NoFeasibleDesignError",
+    "RealDomain",
+    "__version__",
+    "format_si",
+    "metric",
+]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,33 +18,24 @@ from costmodels import (
     check_limits,
     estimate,
 )
+from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
 from hwprofiles import format_si, load_profile
-
-
-class Inhibition(StrEnum):
-    population = "population"
-    direct = "direct"
-
-
-class Rule(StrEnum):
-    baseline = "baseline"
-    spikedyn = "spikedyn"
+from snn_dse.domains import STATE_BITS, WEIGHT_BITS
 
 
 @app.command("cost")
 def cost_command(
     profile: Annotated[str, typer.Option("--profile", help="Profile id or path to a YAML file.")],
     neurons: Annotated[int, typer.Option("--neurons", min=1, help="Excitatory neurons.")],
-    weight_bits: Annotated[int, typer.Option("--weight-bits", min=1, max=32,
-                                             help="Weight bits; 32 means float32.")],
+    weight_bits: Annotated[int, typer.Option("--weight-bits", help=WEIGHT_BITS.describe())],
     inputs: Annotated[int, typer.Option("--inputs", min=1, help="Input neurons (pixels).")] = 784,
-    inhibition: Annotated[Inhibition, typer.Option("--inhibition")] = Inhibition.population,
+    inhibition: Annotated[choice.Inhibition, typer.Option("--inhibition")] = "population",
     timesteps: Annotated[int, typer.Option("--timesteps", min=1, help="1 ms steps per sample.")] = 350,
-    rule: Annotated[Rule, typer.Option("--rule")] = Rule.baseline,
-    state_bits: Annotated[int, typer.Option("--state-bits", min=1, max=32)] = 16,
+    rule: Annotated[choice.Rule, typer.Option("--rule")] = "baseline",
+    state_bits: Annotated[int, typer.Option("--state-bits", help=STATE_BITS.describe())] = 16,
     mean_intensity: Annotated[float, typer.Option(
-        "--mean-intensity", min=0.0, max=1.0, help="Mean pixel value (MNIST 0.131).")] = MNIST_MEAN_INTENSITY,
+        "--mean-intensity", min=0.0, max=1.0, help="Mean pixel value (MNIST 0.1307).")] = MNIST_MEAN_INTENSITY,
     max_rate_hz: Annotated[float, typer.Option(
         "--max-rate", min=0.0, help="Input rate of a white pixel in Hz.")] = DC_MAX_RATE_HZ,
     profiles_dir: Annotated[Path | None, typer.Option("--profiles-dir")] = None,
@@ -53,9 +43,9 @@ def cost_command(
 ) -> None:
     """Memory, energy per training/inference sample and latency of one design on one profile."""
     device = load_profile(profile, profiles_dir)
-    design = SNNDesign(inputs=inputs, neurons=neurons, inhibition=inhibition.value,
+    design = SNNDesign(inputs=inputs, neurons=neurons, inhibition=inhibition,
                        weight_bits=weight_bits, state_bits=state_bits, timesteps=timesteps,
-                       rule=rule.value)
+                       rule=rule)
     rates = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
     report = estimate(design, device,
                       Activity.estimated(design, training=True, **rates),

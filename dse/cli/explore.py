@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +22,6 @@ from dse._explore import (
     DEFAULT_DATASET,
     DEFAULT_EVALUATIONS,
     DEFAULT_PROFILE,
-    DEFAULT_ROUNDING,
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,
     ExploreOptions,
@@ -32,38 +30,9 @@ from dse._explore import (
     explore,
 )
 from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
+from snn_dse.domains import DEFAULT_ROUNDING
+from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
-
-
-class EngineName(str, Enum):
-    """``--engine`` choices."""
-
-    nsga2 = "nsga2"
-    optuna = "optuna"
-    grid = "grid"
-    random = "random"
-
-
-class SamplerName(str, Enum):
-    """``--sampler`` choices (Optuna engine)."""
-
-    nsga2 = "nsga2"
-    tpe = "tpe"
-
-
-class RoundingName(str, Enum):
-    """``--rounding`` choices (sim.quantization.ROUNDING_MODES)."""
-
-    nearest = "nearest"
-    truncate = "truncate"
-    stochastic = "stochastic"
-
-
-class ProtocolName(str, Enum):
-    """``--protocol`` choices."""
-
-    static = "static"
-    continual = "continual"
 
 
 @contextmanager
@@ -200,10 +169,10 @@ def explore_command(
                           "energy-train, latency, recent-accuracy, previous-accuracy.")
     ] = DEFAULT_OBJECTIVES,
     engine: Annotated[
-        EngineName, typer.Option(help="Search engine (grid when the space is no larger than "
-                                 "--evaluations).")
-    ] = EngineName.nsga2,
-    sampler: Annotated[SamplerName, typer.Option(help="Optuna sampler.")] = SamplerName.nsga2,
+        choice.Engine, typer.Option(help="Search engine (grid when the space is no larger than "
+                                    "--evaluations).")
+    ] = "nsga2",
+    sampler: Annotated[choice.Sampler, typer.Option(help="Optuna sampler.")] = "nsga2",
     storage: Annotated[
         str | None, typer.Option(help="Optuna storage URL (default: SQLite in the run dir).")
     ] = None,
@@ -214,13 +183,13 @@ def explore_command(
     space: Annotated[
         Path | None, typer.Option(help="YAML file replacing or narrowing the design space.")
     ] = None,
-    dataset: Annotated[str, typer.Option(help="digits, mnist or fashion-mnist.")] = (
+    dataset: Annotated[choice.Dataset, typer.Option(help="Dataset to train and test on.")] = (
         DEFAULT_DATASET
     ),
     data_dir: Annotated[Path | None, typer.Option(help="Where datasets are found.")] = None,
     protocol: Annotated[
-        ProtocolName, typer.Option(help="static or continual learning.")
-    ] = ProtocolName.static,
+        choice.Protocol, typer.Option(help="static or continual learning.")
+    ] = "static",
     train_samples: Annotated[
         int, typer.Option(help="Training samples per design (per task when continual).")
     ] = DEFAULT_TRAIN_SAMPLES,
@@ -228,8 +197,8 @@ def explore_command(
         int, typer.Option(help="Test samples per design.")
     ] = DEFAULT_TEST_SAMPLES,
     rounding: Annotated[
-        RoundingName, typer.Option(help="Rounding of in-training fixed-point weight updates.")
-    ] = RoundingName(DEFAULT_ROUNDING),
+        choice.Rounding, typer.Option(help="Rounding of in-training fixed-point weight updates.")
+    ] = DEFAULT_ROUNDING,
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores).")
     ] = None,
@@ -251,18 +220,18 @@ def explore_command(
         train_energy_budget=train_energy_budget,
         latency_budget=latency_budget,
         objectives=objectives,
-        engine=engine.value,
-        sampler=sampler.value,
+        engine=engine,
+        sampler=sampler,
         storage=storage,
         evaluations=evaluations,
         seed=seed,
         space=space,
         dataset=dataset,
         data_dir=data_dir,
-        protocol=protocol.value,
+        protocol=protocol,
         train_samples=train_samples,
         test_samples=test_samples,
-        rounding=rounding.value,
+        rounding=rounding,
         workers=workers,
         out=out,
         cache=cache,

@@ -14,7 +14,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
+from snn_dse.domains import DEFAULT_ROUNDING, WEIGHT_BITS
 
 # literal so that `dse` does not import the simulator (and Numba) at start-up
 _MECHANISMS_HELP = (
@@ -24,25 +26,27 @@ _MECHANISMS_HELP = (
 
 @app.command()
 def simulate(
-    dataset: Annotated[str, typer.Option(help="digits | mnist | fashion-mnist")] = "digits",
+    dataset: Annotated[choice.Dataset, typer.Option(help="Dataset to train and test on.")] = (
+        "digits"),
     data_dir: Annotated[
         Path | None, typer.Option(help="Directory with the IDX files (mnist, fashion-mnist).")
     ] = None,
     neurons: Annotated[int, typer.Option(help="Excitatory neurons.")] = 100,
     epochs: Annotated[int, typer.Option(help="Passes over the training samples (static).")] = 1,
-    weight_bits: Annotated[
-        int, typer.Option(help="1..16 = unsigned fixed point, 32 = float32.")
-    ] = 32,
-    rounding: Annotated[str, typer.Option(help="nearest | truncate | stochastic")] = "nearest",
+    weight_bits: Annotated[int, typer.Option(help=WEIGHT_BITS.describe())] = 32,
+    rounding: Annotated[
+        choice.Rounding, typer.Option(help="Rounding of in-training fixed-point weight updates.")
+    ] = DEFAULT_ROUNDING,
     quantization: Annotated[
-        str, typer.Option(help="in-training | post-training")
+        choice.Quantization, typer.Option(help="When weights are quantized.")
     ] = "in-training",
-    inhibition: Annotated[str, typer.Option(help="direct | population")] = "direct",
+    inhibition: Annotated[choice.Inhibition, typer.Option(help="Lateral inhibition.")] = (
+        "direct"),
     inhibition_strength: Annotated[
         float, typer.Option(help="Lateral inhibition per spike, mV.")
     ] = 120.0,
-    rule: Annotated[str, typer.Option(help="baseline | spikedyn")] = "baseline",
-    protocol: Annotated[str, typer.Option(help="static | continual")] = "static",
+    rule: Annotated[choice.Rule, typer.Option(help="Learning rule.")] = "baseline",
+    protocol: Annotated[choice.Protocol, typer.Option(help="Training protocol.")] = "static",
     train_samples: Annotated[
         int | None, typer.Option(help="Training samples per epoch (default: per dataset).")
     ] = None,

@@ -6,20 +6,13 @@ The pymoo and Optuna engines are imported only when asked for, so the CLI starts
 
 from __future__ import annotations
 
-import difflib
 from typing import Literal
 
 from dse._space import DesignSpace
 from dse.engines._base import FAILED_VALUE, Engine
 from dse.engines._grid import GridEngine
 from dse.engines._random import RandomEngine
-from snn_dse.errors import InputError
-
-#: Engine names accepted by :func:`make_engine`, in the order the CLI lists them.
-ENGINES: tuple[str, ...] = ("nsga2", "optuna", "grid", "random")
-
-#: Samplers of the Optuna engine.
-OPTUNA_SAMPLERS: tuple[str, ...] = ("nsga2", "tpe")
+from snn_dse.domains import ENGINES, OPTUNA_SAMPLERS
 
 
 def make_engine(
@@ -43,10 +36,7 @@ def make_engine(
     ``objective_names`` and ``constraint_names`` configure the Optuna engine and are ignored by
     the others. Raises :class:`InputError` for an unknown engine or sampler name.
     """
-    if name not in ENGINES:
-        close = difflib.get_close_matches(name, ENGINES, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise InputError(f"--engine: unknown engine {name!r}{hint} (choose from {', '.join(ENGINES)})")
+    ENGINES.check(name, "--engine")
     common = {"space": space, "n_objectives": n_objectives, "n_constraints": n_constraints,
               "seed": seed, "batch_size": batch_size}
     if name == "grid":
@@ -57,9 +47,7 @@ def make_engine(
         from dse.engines._nsga2 import NSGA2Engine
 
         return NSGA2Engine(**common)
-    if optuna_sampler not in OPTUNA_SAMPLERS:
-        raise InputError(f"--sampler: unknown sampler {optuna_sampler!r} "
-                         f"(choose from {', '.join(OPTUNA_SAMPLERS)})")
+    OPTUNA_SAMPLERS.check(optuna_sampler, "--sampler")
     from dse.engines._optuna import OptunaEngine
 
     return OptunaEngine(**common, sampler=optuna_sampler, storage=optuna_storage,

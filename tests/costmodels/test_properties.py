@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from costmodels import COUNT_FIELDS, Activity, CostReport, SNNDesign, estimate
 from hwprofiles import DeviceProfile, list_profiles, load_profile
+from snn_dse import WEIGHT_BITS
 
 PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
 TOL = 1 + 1e-9
@@ -28,7 +29,7 @@ designs = st.builds(
     inputs=st.integers(1, 1000),
     neurons=st.integers(1, 3000),
     inhibition=st.sampled_from(["population", "direct"]),
-    weight_bits=st.integers(1, 32),
+    weight_bits=st.sampled_from(WEIGHT_BITS.values),
     state_bits=st.integers(1, 32),
     timesteps=st.integers(1, 500),
     rule=st.sampled_from(["baseline", "spikedyn"]),
@@ -54,8 +55,9 @@ def no_less(more: CostReport, less: CostReport) -> None:
 @quick
 @given(designs, profiles, rates)
 def test_monotone_in_weight_bits(design: SNNDesign, profile_id: str, rate: dict) -> None:
-    if design.weight_bits < 32:
-        no_less(price(replace(design, weight_bits=design.weight_bits + 1), profile_id, rate),
+    wider = [bits for bits in WEIGHT_BITS.values if bits > design.weight_bits]
+    if wider:
+        no_less(price(replace(design, weight_bits=wider[0]), profile_id, rate),
                 price(design, profile_id, rate))
 
 

@@ -7,6 +7,7 @@ import pytest
 from costmodels import COMPONENTS, Activity, SNNDesign, estimate
 from dse.cli import _app, main
 from hwprofiles import load_profile
+from snn_dse import MNIST_MEAN_INTENSITY
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +28,7 @@ def test_json_keys_and_values(capsys: pytest.CaptureFixture) -> None:
     assert set(out["energy_per_sample_j"]) == {"train", "infer"}
     assert out["profile"] == "generic_asic_45nm" and out["activity_source"] == "estimated"
     design = SNNDesign(784, 400, "direct", 8, timesteps=250, rule="spikedyn")
-    rates = {"mean_intensity": 0.131, "max_rate_hz": 63.75}
+    rates = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
     report = estimate(design, load_profile("generic_asic_45nm"),
                       Activity.estimated(design, training=True, **rates),
                       Activity.estimated(design, training=False, **rates))

@@ -28,7 +28,8 @@ def test_simulate_continual_table(capsys) -> None:
 
 def test_simulate_bad_options_exit_2(capsys) -> None:
     assert main(["simulate", "--rule", "hebb"]) == 2
-    assert "unknown rule 'hebb'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "'hebb' is not one of 'baseline', 'spikedyn'" in err
     assert main(["simulate", "--neurons", "0"]) == 2
     assert main(["simulate", "--weight-bits", "20"]) == 2
 

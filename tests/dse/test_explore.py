@@ -236,7 +236,7 @@ def test_options_round_trip_to_the_command_line(tmp_path: Path) -> None:
 
 
 def test_rounding_is_validated_and_part_of_the_cache_key(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="--rounding: expected one of"):
+    with pytest.raises(InputError, match="--rounding: unknown rounding"):
         explore(options(tmp_path, rounding="ceil"), models=FakeModels())
     cache = tmp_path / "cache.sqlite"
     log = str(tmp_path / "calls.log")

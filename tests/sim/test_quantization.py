@@ -163,7 +163,7 @@ def test_unsupported_widths(bits: int) -> None:
 
 
 def test_bad_rounding_and_missing_rng() -> None:
-    with pytest.raises(PrecisionError, match="rounding='floor'"):
+    with pytest.raises(PrecisionError, match="unknown rounding 'floor'"):
         check_precision(8, "floor")
     w = np.full(4, 0.3, np.float32)
     with pytest.raises(PrecisionError, match="rng") as info:
