@@ -5,6 +5,8 @@ with ``@app.command()`` or ``app.add_typer(...)``; ``dse/cli/__init__.py`` impor
 No logic lives in the CLI: commands parse options, call library functions and print.
 """
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
@@ -22,8 +24,22 @@ stdout = Console()
 stderr = Console(stderr=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from snn_dse import __version__
+
+        stdout.print(__version__, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_print_version, is_eager=True,
+                     help="Print the snn-dse version and exit."),
+    ] = None,
+) -> None:
     """Design-space exploration and hardware cost models for spiking neural networks."""
 
 
@@ -32,4 +48,4 @@ def version() -> None:
     """Print the snn-dse version."""
     from snn_dse import __version__
 
-    stdout.print(__version__)
+    stdout.print(__version__, highlight=False)

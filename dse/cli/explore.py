@@ -209,7 +209,9 @@ def explore_command(
     cache: Annotated[
         Path | None, typer.Option(help="Evaluation cache file (default: user cache dir).")
     ] = None,
-    no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
 ) -> None:
     """Search the design space for the best SNNs under memory/energy/latency budgets."""
     options = ExploreOptions(
