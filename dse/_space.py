@@ -28,10 +28,22 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-import yaml
+from pydantic import (
+    AfterValidator,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    ValidationError,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
 
 from snn_dse.domains import (
     FLOAT_BITS,
@@ -48,7 +60,7 @@ from snn_dse.domains import (
     is_number,
     suggest,
 )
-from snn_dse.errors import InputError
+from snn_dse.yamlfile import FileIssuesError, Located, StrictModel, issues_of, read_located
 
 Scalar = int | float | str | bool
 Domain = Choice | IntDomain | RealDomain
@@ -367,22 +379,98 @@ def default_space() -> DesignSpace:
 
 # ----------------------------------------------------------------------------- space files
 
-
-class SpaceError(InputError):
-    """A space file that cannot be read or validated; the message names file, line and field."""
-
-    def __init__(self, file: str, line: int | None, field_name: str, message: str) -> None:
-        self.file, self.line, self.field, self.reason = file, line, field_name, message
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {field_name}: {message}" if field_name else f"{where}: {message}")
-
-
 #: What a space file may set for each default parameter: the shared domains of snn_dse.
 _DOMAINS: dict[str, Domain] = {
     domain.name: domain
     for domain in (NEURONS, WEIGHT_BITS, INHIBITIONS, RULES, TIMESTEPS, INHIBITION_STRENGTH)
 }
-_RANGE_KEYS = {IntDomain: ("low", "high", "log"), RealDomain: ("low", "high", "log", "grid")}
+
+
+
+class SpaceError(FileIssuesError):
+    """A space file that cannot be read or validated; the message names file, line and field."""
+
+
+def _shape(value: Any) -> str:
+    """The union member a YAML value selects: a mapping is a range, a list a choice."""
+    if isinstance(value, Mapping):
+        return "[range]"
+    return "[list]" if isinstance(value, list) else "[value]"
+
+
+def _checked(domain: Domain) -> AfterValidator:
+    """A validator refusing values outside ``domain`` with what it accepts (and a suggestion)."""
+
+    def check(value: Any) -> Any:
+        if not domain.accepts(value):
+            hint = suggest(value, domain.values) if isinstance(domain, Choice) and isinstance(
+                value, str) else ""
+            raise PydanticCustomError("domain", "{value} is not {what}",
+                                      {"value": repr(value), "what": domain.describe() + hint})
+        return value
+
+    return AfterValidator(check)
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    if not values:
+        raise PydanticCustomError("empty", "an empty list allows nothing; give at least one value")
+    if len(set(values)) != len(values):
+        raise PydanticCustomError("repeat", "values repeat: {values}", {"values": repr(values)})
+    return values
+
+
+def _no_range(domain: Choice) -> AfterValidator:
+    def refuse(_: Any) -> Any:
+        raise PydanticCustomError("categorical", "a categorical parameter takes a value or a "
+                                  "list of {what}", {"what": domain.describe()})
+
+    return AfterValidator(refuse)
+
+
+class _IntRange(StrictModel):
+    """``{low, high, log}`` of an integer parameter; an unset key keeps the default's."""
+
+    low: StrictInt | None = None
+    high: StrictInt | None = None
+    log: StrictBool | None = None
+
+
+class _RealRange(StrictModel):
+    """``{low, high, log, grid}`` of a real parameter; an unset key keeps the default's."""
+
+    low: StrictFloat | None = None
+    high: StrictFloat | None = None
+    log: StrictBool | None = None
+    grid: list[StrictFloat] | None = Field(default=None, min_length=1)
+
+
+def _field_type(domain: Domain) -> Any:
+    """The space-file type of a parameter: a value, a list of values or a range mapping."""
+    scalar: Any = {Choice: StrictStr, IntDomain: StrictInt, RealDomain: StrictFloat}[type(domain)]
+    value = Annotated[scalar, _checked(domain)]
+    if isinstance(domain, Choice):
+        ranged: Any = Annotated[Any, _no_range(domain)]
+    else:
+        bound = Annotated[value | None, Field(default=None)]
+        base = _IntRange if isinstance(domain, IntDomain) else _RealRange
+        fields: dict[str, Any] = {"low": (bound, None), "high": (bound, None)}
+        if isinstance(domain, RealDomain):
+            fields["grid"] = (list[value] | None, Field(default=None, min_length=1))
+        ranged = create_model(f"{domain.name}_range", __base__=base, **fields)
+    return Annotated[
+        Annotated[value, Tag("[value]")]
+        | Annotated[list[value], AfterValidator(_distinct), Tag("[list]")]
+        | Annotated[ranged, Tag("[range]")],
+        Discriminator(_shape),
+    ]
+
+
+#: The space file's schema: every parameter a space file may set, with its shared domain.
+SpaceFile = create_model(
+    "SpaceFile", __base__=StrictModel,
+    **{name: (_field_type(domain) | None, None) for name, domain in _DOMAINS.items()},
+)
 
 
 def load_space(path: str | Path, base: DesignSpace | None = None) -> DesignSpace:
@@ -393,102 +481,45 @@ def load_space(path: str | Path, base: DesignSpace | None = None) -> DesignSpace
     keeps the default's unmentioned keys. Raises :class:`SpaceError` naming file, line and field.
     """
     base = base if base is not None else default_space()
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise SpaceError(file, None, "", f"cannot read the space file: {error.strerror}") from None
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpaceError(file, mark.line + 1 if mark else None, "", f"malformed YAML: {problem}") from None
-    if root is None:
+    located = read_located(path, SpaceError)
+    if located.data is None:
         return base
-    if not isinstance(root, yaml.MappingNode):
-        raise SpaceError(file, root.start_mark.line + 1, "",
-                         "expected a mapping of parameter names, e.g. 'neurons: {low: 32, high: 400}'")
+    try:
+        parsed = SpaceFile.model_validate(located.data)
+    except ValidationError as error:
+        raise SpaceError(issues_of(located, error)) from None
     params = {p.name: p for p in base.params}
-    seen: set[str] = set()
-    for key_node, value_node in root.value:
-        name, line = key_node.value, key_node.start_mark.line + 1
-        if name not in params or name not in _DOMAINS:
-            known = [n for n in params if n in _DOMAINS]
-            raise SpaceError(file, line, str(name), "unknown parameter" + suggest(str(name), known))
-        if name in seen:
-            raise SpaceError(file, line, name, "given twice")
-        seen.add(name)
-        params[name] = _parse_param(file, name, params[name], value_node)
+    for name in parsed.model_fields_set:
+        value = getattr(parsed, name)
+        if name not in params:
+            raise SpaceError([located.issue((name,), "not a parameter of this design space")])
+        params[name] = _param(located, name, params[name], value)
     return DesignSpace(list(params.values()))
 
 
-def _scalar(file: str, field_name: str, node: yaml.Node) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        raise SpaceError(file, node.start_mark.line + 1, field_name, "expected a single value")
-    return yaml.safe_load(yaml.serialize(node))
-
-
-def _checked(file: str, field_name: str, node: yaml.Node, domain: Domain) -> Any:
-    value = _scalar(file, field_name, node)
-    if not domain.accepts(value):
-        hint = suggest(value, domain.values) if isinstance(value, str) and isinstance(
-            domain, Choice) else ""
-        raise SpaceError(file, node.start_mark.line + 1, field_name,
-                         f"{value!r} is not {domain.describe()}{hint}")
-    if isinstance(domain, Choice):
-        return value
-    return int(value) if isinstance(domain, IntDomain) else float(value)
-
-
-def _parse_param(file: str, name: str, default: Param, node: yaml.Node) -> Param:
-    domain, line = _DOMAINS[name], node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        return ChoiceParam(name, (_checked(file, name, node, domain),))
-    if isinstance(node, yaml.SequenceNode):
-        values = [_checked(file, f"{name}[{i}]", item, domain) for i, item in enumerate(node.value)]
-        if not values:
-            raise SpaceError(file, line, name, "an empty list allows nothing; give at least one value")
-        if len(set(values)) != len(values):
-            raise SpaceError(file, line, name, f"values repeat: {values}")
-        return ChoiceParam(name, tuple(values))
-    if isinstance(domain, Choice):
-        raise SpaceError(file, line, name,
-                         f"a categorical parameter takes a value or a list of {domain.describe()}")
-    allowed = _RANGE_KEYS[type(domain)]
+def _param(located: Located, name: str, default: Param, value: Any) -> Param:
+    """The parameter a validated space-file entry makes of ``default``."""
+    if isinstance(value, list):
+        return ChoiceParam(name, tuple(value))
+    if not isinstance(value, _IntRange | _RealRange):
+        return ChoiceParam(name, (value,))
     spec: dict[str, Any] = {"log": False}
     if isinstance(default, IntParam | RealParam):
         spec = {"low": default.low, "high": default.high, "log": default.log}
-    for key_node, value_node in node.value:
-        key, key_line = str(key_node.value), key_node.start_mark.line + 1
-        field_name = f"{name}.{key}"
-        if key not in allowed:
-            raise SpaceError(file, key_line, field_name, "unknown key" + suggest(key, allowed))
-        if key == "log":
-            value = _scalar(file, field_name, value_node)
-            if not isinstance(value, bool):
-                raise SpaceError(file, key_line, field_name, f"{value!r} is not true or false")
-            spec["log"] = value
-        elif key == "grid":
-            if not isinstance(value_node, yaml.SequenceNode) or not value_node.value:
-                raise SpaceError(file, key_line, field_name, "expected a non-empty list of numbers")
-            spec["grid"] = tuple(_checked(file, f"{field_name}[{i}]", item, domain)
-                                 for i, item in enumerate(value_node.value))
-        else:
-            spec[key] = _checked(file, field_name, value_node, domain)
+    spec |= value.model_dump(exclude_none=True)
     for key in ("low", "high"):
         if key not in spec:
-            raise SpaceError(file, line, f"{name}.{key}", "missing (the default is not a range)")
+            raise SpaceError([located.issue((name, key), "missing (the default is not a range)")])
+    domain = _DOMAINS[name]
     try:
-        if isinstance(domain, IntDomain):
-            if not domain.contains_range(spec["low"], spec["high"]):
-                raise SpaceError(file, line, name,
-                                 f"the range {spec['low']}..{spec['high']} leaves "
+        if isinstance(value, _IntRange):
+            if isinstance(domain, IntDomain) and not domain.contains_range(spec["low"], spec["high"]):
+                raise ValueError(f"the range {spec['low']}..{spec['high']} leaves "
                                  f"{domain.describe()}; list the values instead, e.g. [4, 8, 16]")
             return IntParam(name, spec["low"], spec["high"], log=spec["log"])
         grid = spec.get("grid")
         if grid is None and isinstance(default, RealParam):
             grid = tuple(v for v in default.grid if spec["low"] <= v <= spec["high"])
-        return RealParam(name, spec["low"], spec["high"], log=spec["log"], grid=grid or ())
+        return RealParam(name, spec["low"], spec["high"], log=spec["log"], grid=tuple(grid or ()))
     except ValueError as error:
-        raise SpaceError(file, line, name, str(error).removeprefix(f"{name}: ")) from None
+        raise SpaceError([located.issue((name,), str(error).removeprefix(f"{name}: "))]) from None

@@ -10,36 +10,27 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from hwprofiles._schema import DeviceProfile, unknown_key_error
-from snn_dse.errors import InputError
+from hwprofiles._schema import DeviceProfile
+from snn_dse.yamlfile import (
+    FileIssuesError,
+    Issue,
+    Located,
+    issues_of,
+    read_located,
+    unknown_key_error,
+)
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 ENV_VAR = "DSE_PROFILES_PATH"
 _SUFFIXES = (".yaml", ".yml")
 
-Loc = tuple[str | int, ...]
+
+#: One problem in a profile file: file, line, field and message (the shared ``Issue``).
+ProfileIssue = Issue
 
 
-@dataclass(frozen=True)
-class ProfileIssue:
-    """One problem in a profile file: where it is and what was expected."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class ProfileError(InputError):
+class ProfileError(FileIssuesError):
     """A profile that cannot be found, parsed or validated; one line per :class:`ProfileIssue`."""
-
-    def __init__(self, issues: list[ProfileIssue]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(str(issue) for issue in issues))
 
 
 @dataclass(frozen=True)
@@ -50,15 +41,6 @@ class ProfileEntry:
     kind: str
     path: Path
     builtin: bool
-
-
-@dataclass
-class _Raw:
-    """A parsed YAML file: plain data plus the file and line of every key path."""
-
-    data: dict[str, Any]
-    lines: dict[Loc, tuple[str, int]]
-    file: str
 
 
 def search_dirs(profiles_dir: Path | None = None) -> list[Path]:
@@ -97,7 +79,7 @@ def load_profile(ref: str | Path, profiles_dir: Path | None = None) -> DevicePro
 
 def profile_from_dict(data: dict[str, Any]) -> DeviceProfile:
     """Validate an in-memory profile dict (e.g. ``DeviceProfile.to_dict()`` output)."""
-    raw = _Raw(data=data, lines={}, file="<dict>")
+    raw = Located(data, "<dict>")
     if "extends" in data:
         raise ProfileError([ProfileIssue("<dict>", None, "extends", "not supported in a dict")])
     return _validate(raw)
@@ -173,49 +155,16 @@ def _is_figure(value: dict[str, Any]) -> bool:
     return "value" in value and "basis" in value
 
 
-def _read(path: Path) -> _Raw:
-    """Parse YAML keeping the line of every key (1-based)."""
-    file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ProfileError([ProfileIssue(file, None, "", f"cannot read: {error.strerror}")]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        line = mark.line + 1 if mark else None
-        raise ProfileError([ProfileIssue(file, line, "", f"malformed YAML: {problem}")]) from None
-    if not isinstance(node, yaml.MappingNode):
-        line = node.start_mark.line + 1 if node is not None else 1
-        raise ProfileError([ProfileIssue(file, line, "", "expected a mapping of profile fields")])
-    lines: dict[Loc, tuple[str, int]] = {(): (file, 1)}
-    data = _construct(node, (), lines, file)
-    return _Raw(data=data, lines=lines, file=file)
+def _read(path: Path) -> Located:
+    """Parse YAML keeping the line of every key (1-based); the document must be a mapping."""
+    raw = read_located(path, ProfileError)
+    if not isinstance(raw.data, dict):
+        line = 1 if raw.data is None else raw.lines[()][1]
+        raise ProfileError([ProfileIssue(raw.file, line, "", "expected a mapping of profile fields")])
+    return raw
 
 
-def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, tuple[str, int]], file: str) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, loc, {}, file)
-            if key in out:
-                raise ProfileError([ProfileIssue(file, key_node.start_mark.line + 1,
-                                                 _field((*loc, key)), "duplicate key")])
-            lines[(*loc, key)] = (file, key_node.start_mark.line + 1)
-            out[key] = _construct(value_node, (*loc, key), lines, file)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            lines[(*loc, index)] = (file, item.start_mark.line + 1)
-            items.append(_construct(item, (*loc, index), lines, file))
-        return items
-    return yaml.SafeLoader("").construct_object(node, deep=True)
-
-
-def _validate(raw: _Raw) -> DeviceProfile:
+def _validate(raw: Located) -> DeviceProfile:
     if not isinstance(raw.data, dict):
         raise ProfileError([ProfileIssue(raw.file, 1, "", "expected a mapping of profile fields")])
     known = list(DeviceProfile.model_fields)
@@ -228,43 +177,4 @@ def _validate(raw: _Raw) -> DeviceProfile:
     try:
         return DeviceProfile.model_validate(raw.data, context={"provenance": provenance})
     except ValidationError as error:
-        raise ProfileError([_issue(raw, item) for item in error.errors()]) from None
-
-
-def _issue(raw: _Raw, item: Any) -> ProfileIssue:
-    loc: Loc = tuple(part for part in item["loc"] if _is_path_part(part))
-    ctx = item.get("ctx") or {}
-    if item["type"] == "unknown_key":
-        loc = (*loc, ctx["key"])
-    if "subpath" in ctx:
-        loc = (*loc, *ctx["subpath"])
-    file, line = raw.file, None
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in raw.lines:
-            file, line = raw.lines[loc[:cut]]
-            break
-    return ProfileIssue(file, line, _field(loc), _message(item))
-
-
-def _is_path_part(part: Any) -> bool:
-    return isinstance(part, int) or (isinstance(part, str) and not any(c in part for c in "[]-"))
-
-
-def _message(item: Any) -> str:
-    kind, message = item["type"], item["msg"]
-    if kind == "missing":
-        return "missing required field"
-    if kind == "value_error":
-        return message.removeprefix("Value error, ")
-    if kind in ("dict_type", "model_type"):
-        return f"expected a mapping, got {type(item.get('input')).__name__} {item.get('input')!r}"
-    if kind.startswith(("int_", "float_", "literal_", "string_", "list_", "tuple_", "too_")):
-        return f"{message} (got {item.get('input')!r})"
-    return message
-
-
-def _field(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+        raise ProfileError(issues_of(raw, error)) from None

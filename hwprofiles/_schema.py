@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from hwprofiles._units import quantity_to_si
+from snn_dse.yamlfile import StrictModel, at, unknown_key_error
 
 SCHEMA_VERSION = 1
 Basis = Literal["measured", "simulated", "datasheet", "derived", "assumed"]
@@ -39,32 +40,6 @@ Execution = Literal["event_driven", "dense"]
 Law = Literal["linear", "quadratic"]
 
 _FIGURE_KEYS = ("value", "basis", "reference", "note")
-
-
-def unknown_key_error(key: object, known: list[str]) -> PydanticCustomError:
-    """A ``unknown_key`` error with a difflib "did you mean" hint; the formatter appends the key."""
-    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(known)}"
-    return PydanticCustomError(
-        "unknown_key", "unknown key '{key}'" + hint.replace("{", "{{").replace("}", "}}"),
-        {"key": key},
-    )
-
-
-class _Strict(BaseModel):
-    """Base of every section: frozen, and unknown keys are errors with a suggestion."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_unknown_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            known = list(cls.model_fields)
-            for key in data:
-                if key not in cls.model_fields:
-                    raise unknown_key_error(key, known)
-        return data
 
 
 class Figure(BaseModel):
@@ -165,7 +140,7 @@ Length = Annotated[Figure, _figure_validator("m")]
 Number = Annotated[Figure, _figure_validator("1")]
 
 
-class Provenance(_Strict):
+class Provenance(StrictModel):
     """Default ``basis``/``reference``/``note`` of every figure written as a plain string."""
 
     basis: Basis
@@ -173,7 +148,7 @@ class Provenance(_Strict):
     note: str | None = None
 
 
-class Technology(_Strict):
+class Technology(StrictModel):
     """Process node, supply voltage and clock (informational; latency uses ``timing``)."""
 
     node: Length | None = None
@@ -181,7 +156,7 @@ class Technology(_Strict):
     clock: Frequency | None = None
 
 
-class OpTable(_Strict):
+class OpTable(StrictModel):
     """Energy per operation at reference bit widths, e.g. ``add: {8: "0.03 pJ", 32: "0.1 pJ"}``."""
 
     add: dict[int, Energy] = {}
@@ -204,7 +179,7 @@ class OpTable(_Strict):
         return dict(sorted(table.items()))
 
 
-class Scaling(_Strict):
+class Scaling(StrictModel):
     """Bit-width scaling law outside the table's widths: adders/comparators linear, multipliers quadratic."""
 
     add: Law = "linear"
@@ -212,7 +187,7 @@ class Scaling(_Strict):
     compare: Law = "linear"
 
 
-class Compute(_Strict):
+class Compute(StrictModel):
     """Primitive operation energies: ``integer`` (fixed point) and ``floating`` (IEEE) tables."""
 
     scaling: Scaling = Scaling()
@@ -220,7 +195,7 @@ class Compute(_Strict):
     floating: OpTable = OpTable()
 
 
-class Events(_Strict):
+class Events(StrictModel):
     """Event-level energies; each one given overrides the primitive-based cost of that event."""
 
     synaptic_op: Energy | None = None
@@ -244,7 +219,7 @@ class Events(_Strict):
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-class MemoryLevel(_Strict):
+class MemoryLevel(StrictModel):
     """One level of the memory hierarchy (innermost first); energies are per word access."""
 
     name: str
@@ -263,13 +238,13 @@ class MemoryLevel(_Strict):
         return name
 
 
-class Static(_Strict):
+class Static(StrictModel):
     """Static (idle + leakage) power drawn for the whole latency of a sample."""
 
     power: Power
 
 
-class Timing(_Strict):
+class Timing(StrictModel):
     """Time per event on one parallel unit; ``parallel_units`` share the work."""
 
     synaptic_op: Time
@@ -280,7 +255,7 @@ class Timing(_Strict):
     parallel_units: Number | None = None
 
 
-class Limits(_Strict):
+class Limits(StrictModel):
     """Hardware limits: used for core counts in latency and for :func:`check_limits`."""
 
     cores: int | None = Field(default=None, ge=1)
@@ -296,7 +271,7 @@ class Limits(_Strict):
         return bits
 
 
-class DeviceProfile(_Strict):
+class DeviceProfile(StrictModel):
     """A validated device profile; physical numbers are :class:`Figure` values in SI units."""
 
     schema_version: Literal[1]
@@ -322,15 +297,15 @@ class DeviceProfile(_Strict):
         names = [level.name for level in self.memory]
         for index, level in enumerate(self.memory):
             if level.name in names[:index]:
-                raise _at(("memory", index, "name"), "duplicate memory level name '{n}'", n=level.name)
+                raise at(("memory", index, "name"), "duplicate memory level name '{n}'", n=level.name)
             last = index == len(self.memory) - 1
             if level.capacity is None and not last:
-                raise _at(("memory", index, "capacity"),
+                raise at(("memory", index, "capacity"),
                           "only the outermost memory level may omit its capacity")
             if index and level.capacity is not None:
                 previous = self.memory[index - 1].capacity
                 if previous is not None and level.capacity.value < previous.value:
-                    raise _at(("memory", index, "capacity"),
+                    raise at(("memory", index, "capacity"),
                               "memory levels go innermost first: capacity must not shrink")
         table = self.compute.integer
         synaptic_ops = ("add", "multiply") if self.execution == "dense" else ("add",)
@@ -342,7 +317,7 @@ class DeviceProfile(_Strict):
         for event, given, ops in needs:
             for op in ops:
                 if given is None and not getattr(table, op):
-                    raise _at(("compute", "integer", op),
+                    raise at(("compute", "integer", op),
                               "missing: needed to price events because {e} is not given", e=event)
         return self
 
@@ -375,11 +350,6 @@ class DeviceProfile(_Strict):
     def iter_figures(self) -> Iterator[tuple[str, Figure]]:
         """Every figure with its dotted field path (``memory.sram_1m.read``)."""
         yield from _walk_figures(self, "")
-
-
-def _at(loc: tuple, message: str, **ctx: Any) -> PydanticCustomError:
-    """An error whose location is ``loc`` below the model that raises it."""
-    return PydanticCustomError("at", message, {**ctx, "subpath": loc})
 
 
 def _dump(value: Any, *, canonical: bool) -> Any:

@@ -182,7 +182,7 @@ def test_load_space_keeps_default_grid_levels_in_range(tmp_path: Path) -> None:
     ("weight_bits: {low: 8, high: 32}\n", 1, "weight_bits", "list the values instead"),
     ("neurons: {low: 400, high: 32}\n", 1, "neurons", "above high"),
     ("neurons: {low: 3.5, high: 32}\n", 1, "neurons.low", "integer"),
-    ("neurons: {low: 32, high: 400, log: maybe}\n", 1, "neurons.log", "true or false"),
+    ("neurons: {low: 32, high: 400, log: maybe}\n", 1, "neurons.log", "valid boolean"),
     ("inhibition_strength: {low: 10, high: 100, grid: [5]}\n", 1, "inhibition_strength", "outside"),
     ("weight_bits: []\n", 1, "weight_bits", "empty"),
     ("weight_bits: [4, 4]\n", 1, "weight_bits", "repeat"),
