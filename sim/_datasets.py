@@ -1,4 +1,4 @@
-"""Datasets for the simulator: scikit-learn's bundled 8x8 digits, MNIST and Fashion-MNIST.
+"""Datasets for the simulator: the embedded 8x8 digits (UCI), MNIST and Fashion-MNIST.
 
 Images are flattened to float32 rows in [0, 1]; labels are int64 class indices 0..9. The arrays
 of a loaded ``Dataset`` are read-only and the last IDX dataset loaded is kept in memory once, so
@@ -17,7 +17,6 @@ import functools
 import hashlib
 import os
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +53,9 @@ IDX_FILES: dict[str, str] = {
 SYSTEM_DATASETS_DIR = Path("/usr/share/datasets")
 
 _DATA_DIR_ENV = "DSE_DATA_DIR"
-_DIGITS_SOURCE = "scikit-learn"
+_DIGITS_SOURCE = "embedded"
+#: The embedded digits table, shipped with the package (licence: ``sim/data/NOTICE``).
+DIGITS_FILE = Path(__file__).parent / "data" / "digits.csv.gz"
 _DIGITS_TEST_EVERY = 4  # every 4th sample of each class (in scikit-learn's order) is a test sample
 
 
@@ -68,7 +69,7 @@ class Dataset:
 
     ``train_x``/``test_x``: (n, d) float32 pixel intensities in [0, 1], d = rows x cols;
     ``train_y``/``test_y``: (n,) int64 class indices. The arrays are read-only.
-    ``source``: the directory the files were loaded from, or ``"scikit-learn"``.
+    ``source``: the directory the files were loaded from, or ``"embedded"`` (digits).
     """
 
     name: str
@@ -114,7 +115,7 @@ class Dataset:
 class DatasetStatus:
     """Whether a dataset can be loaded, from where, and how big it is (for ``dse data list``).
 
-    ``location``: directory (or ``"scikit-learn"``) it would be loaded from, None if missing;
+    ``location``: directory (or ``"embedded"``) it would be loaded from, None if missing;
     ``size_bytes``: bytes on disk of its files; ``train_samples``/``test_samples`` from the file
     headers; ``problem``: why it is unavailable (not found, or a corrupt file), else None;
     ``searched``: the directories looked in, in order.
@@ -188,7 +189,7 @@ def find_dataset_files(name: str, data_dir: str | Path | None = None) -> dict[st
     """
     _check_name(name)
     if name == "digits":
-        raise DatasetNotFoundError("digits is bundled with scikit-learn; it has no IDX files")
+        raise DatasetNotFoundError("digits is embedded in snn-dse (sim/data); it has no IDX files")
     notes = []
     for directory in search_dirs(name, data_dir):
         if not directory.is_dir():
@@ -279,12 +280,13 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def _load_digits() -> Dataset:
-    """scikit-learn's 1797 8x8 digits, pixels 0..16 scaled to [0, 1]; a deterministic
+    """The 1797 8x8 UCI digits, pixels 0..16 scaled to [0, 1]; a deterministic
     stratified split: every 4th sample of each class (in scikit-learn's order) is a test sample.
 
-    Reads scikit-learn's bundled ``digits.csv.gz`` (64 pixel columns, then the label) directly:
-    the same data as ``sklearn.datasets.load_digits`` without importing scikit-learn (~1.3 s)."""
-    table = np.loadtxt(_digits_file(), delimiter=",", dtype=np.float32)
+    Reads the ``digits.csv.gz`` shipped in ``sim/data`` (64 pixel columns, then the label;
+    scikit-learn's copy of the UCI data, see ``sim/data/NOTICE``): the same data, in the same
+    order, as ``sklearn.datasets.load_digits``."""
+    table = np.loadtxt(DIGITS_FILE, delimiter=",", dtype=np.float32)
     x = table[:, :-1] / np.float32(16.0)
     y = table[:, -1].astype(np.int64)
     rank = np.empty(len(y), dtype=np.int64)
@@ -318,28 +320,16 @@ def load_dataset(name: str, data_dir: str | Path | None = None) -> Dataset:
     return _load_idx(name, key)
 
 
-def _digits_file() -> Path:
-    """scikit-learn's bundled digits table, located without importing scikit-learn."""
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or spec.origin is None:
-        raise DatasetNotFoundError(
-            "the embedded 'digits' dataset comes with scikit-learn, which is not installed; "
-            "install it with `pip install scikit-learn`"
-        )
-    return Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
-
-
 def dataset_status(name: str, data_dir: str | Path | None = None) -> DatasetStatus:
     """Whether ``name`` is available, where, and its size; reads only the file headers."""
     _check_name(name)
     if name == "digits":
         digits = _load_digits()
-        data_file = _digits_file()
         return DatasetStatus(
             name=name,
             available=True,
             location=_DIGITS_SOURCE,
-            size_bytes=data_file.stat().st_size if data_file.is_file() else None,
+            size_bytes=DIGITS_FILE.stat().st_size,
             train_samples=len(digits.train_y),
             test_samples=len(digits.test_y),
             image_shape=digits.image_shape,

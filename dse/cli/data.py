@@ -106,7 +106,7 @@ def fetch(
 
         files = fetch_dataset(name, data_dir, mirrors=mirror, force=force, progress=progress)
     if not files:
-        stdout.print(f"{name} is bundled with scikit-learn; nothing to fetch", highlight=False)
+        stdout.print(f"{name} is embedded in snn-dse; nothing to fetch", highlight=False)
         return
     downloaded = sum(1 for f in files if f.url is not None)
     stdout.print(

@@ -21,7 +21,7 @@ def test_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "list", "--json", "--data-dir", str(tmp_path / "data")]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert list(rows) == ["digits", "mnist", "fashion-mnist"]
-    assert rows["digits"]["available"] and rows["digits"]["location"] == "scikit-learn"
+    assert rows["digits"]["available"] and rows["digits"]["location"] == "embedded"
     assert rows["mnist"]["available"] and rows["mnist"]["location"] == str(
         tmp_path / "data" / "mnist"
     )
@@ -35,7 +35,7 @@ def test_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_list_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "list"]) == 0
     captured = capsys.readouterr()
-    for name in ("digits", "mnist", "fashion-mnist", "scikit-learn", "1352", "445"):
+    for name in ("digits", "mnist", "fashion-mnist", "embedded", "1352", "445"):
         assert name in captured.out
     assert "dse data fetch mnist" in captured.err  # why mnist is unavailable
 
@@ -75,4 +75,4 @@ def test_fetch_bad_names(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "fetch", "cifar10"]) == 2
     assert "unknown dataset" in capsys.readouterr().err
     assert main(["data", "fetch", "digits"]) == 0
-    assert "bundled with scikit-learn" in capsys.readouterr().out
+    assert "embedded in snn-dse" in capsys.readouterr().out

@@ -190,7 +190,7 @@ def test_fingerprint_is_stable_and_content_sensitive(tmp_path: Path) -> None:
 
 def test_digits_is_embedded_and_deterministic() -> None:
     ds = load_dataset("digits", "/nonexistent")
-    assert ds.source == "scikit-learn" and ds.image_shape == (8, 8) and ds.n_inputs == 64
+    assert ds.source == "embedded" and ds.image_shape == (8, 8) and ds.n_inputs == 64
     assert len(ds.train_y) + len(ds.test_y) == 1797
     assert 0.24 < len(ds.test_y) / 1797 < 0.26
     assert ds.train_x.dtype == np.float32 and ds.train_x.min() == 0.0 and ds.train_x.max() == 1.0
@@ -203,7 +203,7 @@ def test_digits_is_embedded_and_deterministic() -> None:
 
 def test_status_of_each_kind(tmp_path: Path) -> None:
     digits = dataset_status("digits")
-    assert digits.available and digits.location == "scikit-learn" and digits.size_bytes
+    assert digits.available and digits.location == "embedded" and digits.size_bytes
     assert (digits.train_samples, digits.test_samples, digits.image_shape) == (1352, 445, (8, 8))
     missing = dataset_status("mnist")
     assert not missing.available and "dse data fetch mnist" in (missing.problem or "")
