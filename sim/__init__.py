@@ -1,4 +1,5 @@
-"""NumPy/Numba STDP simulator of continually learning spiking neural networks.
+"""NumPy/Numba simulators: the continually learning STDP network (family ``stdp``) and the
+layered families trained by gradients (``surrogate``, ``imsnn``, ``ann``, ``converted``).
 
 Emits accuracy metrics and measured activity counts as plain dicts (docs/architecture.md);
 imports nothing from ``costmodels``, ``hwprofiles`` or ``dse``.
@@ -12,12 +13,28 @@ from sim._config import (
     default_max_rate_hz,
 )
 from sim._datasets import Dataset, DatasetFormatError, DatasetNotFoundError, load_dataset
+from sim._layered import (
+    DEFAULT_STRENGTH,
+    LAYERED_FAMILIES,
+    LayeredConfig,
+    LayeredResult,
+    default_strength,
+    run_layered,
+)
+from sim._regularisers import REGULARISERS
 from sim._run import SimResult, default_weight_norm, run
 from sim._splits import Splits, class_tasks, make_splits, task_stream
 from sim.quantization import ROUNDING_MODES, PrecisionError, lsb, quantize
 
 __all__ = [
     "DEFAULT_MAX_RATE_HZ",
+    "DEFAULT_STRENGTH",
+    "LAYERED_FAMILIES",
+    "REGULARISERS",
+    "LayeredConfig",
+    "LayeredResult",
+    "default_strength",
+    "run_layered",
     "MECHANISMS",
     "ROUNDING_MODES",
     "ConfigError",

@@ -8,6 +8,8 @@ it imports none of them.
 from importlib.metadata import PackageNotFoundError, version
 
 from snn_dse.domains import (
+    ACTIVITY_REGULARISERS,
+    CODINGS,
     DATASETS,
     DEFAULT_ROUNDING,
     ENGINES,
@@ -15,6 +17,7 @@ from snn_dse.domains import (
     FLOAT_BITS,
     INHIBITION_STRENGTH,
     INHIBITIONS,
+    LAYERED_FAMILIES,
     MAX_FIXED_BITS,
     MNIST_MEAN_INTENSITY,
     NEURONS,
@@ -40,6 +43,8 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "ACTIVITY_REGULARISERS",
+    "CODINGS",
     "DATASETS",
     "DEFAULT_OBJECTIVES",
     "DEFAULT_ROUNDING",
@@ -48,6 +53,7 @@ __all__ = [
     "FLOAT_BITS",
     "INHIBITIONS",
     "INHIBITION_STRENGTH",
+    "LAYERED_FAMILIES",
     "MAX_FIXED_BITS",
     "METRICS",
     "MNIST_MEAN_INTENSITY",

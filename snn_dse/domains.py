@@ -27,7 +27,10 @@ __all__ = [
     "DATASETS",
     "DEFAULT_ROUNDING",
     "ENGINES",
+    "ACTIVITY_REGULARISERS",
+    "CODINGS",
     "FAMILIES",
+    "LAYERED_FAMILIES",
     "FLOAT_BITS",
     "INHIBITIONS",
     "MAX_FIXED_BITS",
@@ -243,6 +246,22 @@ DATASETS = Choice("dataset", {
 })
 FAMILIES = Choice("family", {
     "stdp": "Diehl & Cook network trained by unsupervised STDP",
+    "surrogate": "layered LIF network trained by BPTT with a surrogate gradient",
+    "imsnn": "layered LIF network with ISI-modulated synapses and the selective gradient rule",
+    "ann": "the layered ReLU network (the SNNs' ANN twin), trained by backpropagation",
+    "converted": "the trained ann converted to a rate-coded integrate-and-fire SNN",
+})
+#: The families built from layers (inputs -> hidden... -> outputs), priced per projection.
+LAYERED_FAMILIES = FAMILIES[1:]
+CODINGS = Choice("coding", {
+    "rate": "Bernoulli spikes, one draw per pixel and step with probability = intensity",
+    "direct": "the analog intensity is the first layer's input current (analog first layer)",
+})
+ACTIVITY_REGULARISERS = Choice("activity_reg", {
+    "none": "no activity penalty",
+    "l1": "sum of a layer's activity (spike counts or ReLU outputs)",
+    "l2": "sum of squared activity",
+    "hoyer": "Hoyer-square (sum |a|)^2 / sum a^2 (DeepHoyer)",
 })
 INHIBITIONS = Choice("inhibition", {
     "population": "an inhibitory LIF neuron per excitatory neuron, N x N weights (Diehl & Cook)",

@@ -10,6 +10,7 @@ from snn_dse import domains
 
 if TYPE_CHECKING:
     Dataset = Engine = Inhibition = Protocol = Quantization = Rounding = Rule = Sampler = str
+    Family = Coding = ActivityReg = str
 else:
     Dataset = Literal[domains.DATASETS.values]
     Engine = Literal[domains.ENGINES.values]
@@ -19,3 +20,6 @@ else:
     Rounding = Literal[domains.ROUNDING_MODES.values]
     Rule = Literal[domains.RULES.values]
     Sampler = Literal[domains.OPTUNA_SAMPLERS.values]
+    Family = Literal[domains.FAMILIES.values]
+    Coding = Literal[domains.CODINGS.values]
+    ActivityReg = Literal[domains.ACTIVITY_REGULARISERS.values]

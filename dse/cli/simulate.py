@@ -1,7 +1,11 @@
-"""`dse simulate`: run the STDP simulator once and print accuracy, activity and timings.
+"""`dse simulate`: run one network family once and print accuracy, activity and timings.
 
-A progress bar goes to stderr while training; the result goes to stdout as a table or, with
-``--json``, as the ``SimResult.to_dict()`` JSON of docs/architecture.md.
+``--family stdp`` (the default) is the Diehl & Cook STDP simulator; ``surrogate``, ``imsnn``,
+``ann`` and ``converted`` are the layered families of ``sim`` (docs/spike-economy.md). A
+progress bar goes to stderr while training an STDP network; the result goes to stdout as a
+table or, with ``--json``, as the ``SimResult.to_dict()`` JSON of docs/architecture.md (the
+layered families add ``family``, ``layers`` and ``details``). Every family's activity carries
+``spikes``, ``synaptic_events`` and ``macs`` per sample.
 """
 
 from __future__ import annotations
@@ -24,16 +28,49 @@ _MECHANISMS_HELP = (
 )
 
 
+#: Options of the STDP family only, with their defaults (an explicit other value is an error
+#: for a layered family).
+_STDP_ONLY = {"neurons": 100, "inhibition": "direct", "inhibition_strength": 120.0,
+              "rule": "baseline", "protocol": "static", "rounding": DEFAULT_ROUNDING,
+              "quantization": "in-training", "assign_samples": None, "max_rate": None}
+
+
 @app.command()
 def simulate(
+    family: Annotated[choice.Family, typer.Option(help="Network family.")] = "stdp",
+    hidden: Annotated[
+        list[int] | None,
+        typer.Option(help="Hidden layer width of a layered family (repeatable; default 256).")
+    ] = None,
+    coding: Annotated[
+        choice.Coding, typer.Option(help="Input coding of a spiking layered family.")
+    ] = "rate",
+    activity_reg: Annotated[
+        choice.ActivityReg, typer.Option(help="Activity regulariser (layered families).")
+    ] = "none",
+    activity_reg_strength: Annotated[
+        float | None,
+        typer.Option(help="Regulariser strength (default: the documented one per family, "
+                     "docs/spike-economy.md).")
+    ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(help="Mini-batch size of a layered family (default: 128, smaller for "
+                     "small training sets).")
+    ] = None,
+    lr: Annotated[float, typer.Option(help="Adam learning rate (layered families).")] = 1e-3,
     dataset: Annotated[choice.Dataset, typer.Option(help="Dataset to train and test on.")] = (
         "digits"),
     data_dir: Annotated[
         Path | None, typer.Option(help="Directory with the IDX files (mnist, fashion-mnist).")
     ] = None,
     neurons: Annotated[int, typer.Option(help="Excitatory neurons.")] = 100,
-    epochs: Annotated[int, typer.Option(help="Passes over the training samples (static).")] = 1,
-    weight_bits: Annotated[int, typer.Option(help=WEIGHT_BITS.describe())] = 32,
+    epochs: Annotated[
+        int | None,
+        typer.Option(help="Passes over the training samples (default 1 for stdp, 3 otherwise).")
+    ] = None,
+    weight_bits: Annotated[int, typer.Option(help=WEIGHT_BITS.describe() + "; layered "
+                                             "families round signed weights after training")] = 32,
     rounding: Annotated[
         choice.Rounding, typer.Option(help="Rounding of in-training fixed-point weight updates.")
     ] = DEFAULT_ROUNDING,
@@ -65,7 +102,10 @@ def simulate(
     samples_per_task: Annotated[
         int, typer.Option(help="Training samples per task (continual).")
     ] = 100,
-    timesteps: Annotated[int, typer.Option(help="Presentation length in 1 ms steps.")] = 350,
+    timesteps: Annotated[
+        int | None,
+        typer.Option(help="Steps per sample (default 350 for stdp, 25 otherwise).")
+    ] = None,
     max_rate: Annotated[
         float | None,
         typer.Option(help="Input rate of a white pixel, Hz (default: calibrated per dataset, "
@@ -74,8 +114,38 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
-    """Train and test one spiking network; print accuracy, per-sample activity and timings."""
-    from sim import MECHANISMS, ConfigError, SimConfig, run
+    """Train and test one network; print accuracy, per-sample activity and timings."""
+    from sim import MECHANISMS, ConfigError, LayeredConfig, SimConfig, run, run_layered
+
+    if family != "stdp":
+        given = {"neurons": neurons, "inhibition": inhibition,
+                 "inhibition_strength": inhibition_strength, "rule": rule, "protocol": protocol,
+                 "rounding": rounding, "quantization": quantization,
+                 "assign_samples": assign_samples, "max_rate": max_rate}
+        wrong = [k for k, v in given.items() if v != _STDP_ONLY[k]] + (
+            ["enable"] if enable or disable else [])
+        if wrong:
+            raise ConfigError(
+                f"--{wrong[0].replace('_', '-')} applies to --family stdp only; for --family "
+                f"{family} set the layers with --hidden (repeatable) and drop it")
+        layered = LayeredConfig(
+            family=family, dataset=dataset, data_dir=str(data_dir) if data_dir else None,
+            hidden=tuple(hidden or (256,)), timesteps=timesteps or 25, epochs=epochs or 3,
+            batch_size=batch_size, lr=lr, coding=coding, activity_reg=activity_reg,
+            activity_reg_strength=activity_reg_strength, weight_bits=weight_bits,
+            train_samples=train_samples, test_samples=test_samples, seed=seed,
+        )
+        with stderr.status(f"training {family} {'-'.join(map(str, layered.hidden))}"):
+            data = run_layered(layered).to_dict()
+        if as_json:
+            stdout.print_json(json.dumps(data))
+            return
+        stdout.print(_summary_table("static", data))
+        stdout.print(_activity_table(data["activity"]))
+        return
+    if hidden or coding != "rate" or activity_reg != "none" or activity_reg_strength is not None:
+        raise ConfigError("--hidden, --coding and --activity-reg apply to the layered families; "
+                          "add --family surrogate|imsnn|ann|converted or drop them")
 
     switches = dict.fromkeys(enable or (), True) | dict.fromkeys(disable or (), False)
     unknown = sorted(set(switches) - set(MECHANISMS))
@@ -86,10 +156,10 @@ def simulate(
         )
     config = SimConfig(
         dataset=dataset, data_dir=str(data_dir) if data_dir else None, neurons=neurons,
-        epochs=epochs, weight_bits=weight_bits, rounding=rounding, quantization=quantization,
+        epochs=epochs or 1, weight_bits=weight_bits, rounding=rounding, quantization=quantization,
         inhibition=inhibition, inhibition_strength=inhibition_strength, rule=rule,
         protocol=protocol, train_samples=train_samples, test_samples=test_samples,
-        samples_per_task=samples_per_task, timesteps=timesteps, max_rate_hz=max_rate, seed=seed,
+        samples_per_task=samples_per_task, timesteps=timesteps or 350, max_rate_hz=max_rate, seed=seed,
         assign_samples=assign_samples, classes_per_task=classes_per_task,
         **switches,
     )
@@ -105,6 +175,9 @@ def simulate(
 
         result = run(config, progress=progress)
     data = result.to_dict()
+    for counts in data["activity"].values():  # the family-independent counters
+        counts["spikes"] = counts["exc_spikes"] + counts["inh_spikes"]
+        counts["macs"] = 0.0
     if as_json:
         stdout.print_json(json.dumps(data))
         return
@@ -144,8 +217,14 @@ def _activity_table(activity: dict[str, dict[str, float]]) -> Table:
     table.add_column("train", justify="right")
     table.add_column("inference", justify="right")
     for name in activity["train"]:
-        table.add_row(name, f"{activity['train'][name]:,.1f}", f"{activity['infer'][name]:,.1f}")
+        table.add_row(name, _count(activity["train"][name]), _count(activity["infer"][name]))
     return table
+
+
+def _count(value: float | list[float]) -> str:
+    if isinstance(value, list):
+        return " / ".join(f"{v:,.1f}" for v in value)
+    return f"{value:,.1f}"
 
 
 def _pct(value: float | None) -> str:

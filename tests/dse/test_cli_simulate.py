@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from dse.cli import main
 
 TINY = ["--neurons", "10", "--train-samples", "40", "--test-samples", "30", "--timesteps", "100"]
@@ -68,3 +70,48 @@ def test_simulate_disable_mechanism(capsys) -> None:
     assert json.loads(capsys.readouterr().out)["accuracy"] >= 0
     assert main(["simulate", "--disable", "telepathy"]) == 2
     assert "telepathy" in capsys.readouterr().err
+
+
+LAYERED = ["--dataset", "digits", "--hidden", "16", "--timesteps", "8", "--epochs", "1",
+           "--train-samples", "200", "--test-samples", "60"]
+
+
+def test_simulate_families_json(capsys) -> None:
+    """Every layered family prints the contract keys; the ANN pays MACs, the SNNs spikes."""
+    seen = {}
+    for family in ("surrogate", "imsnn", "ann", "converted"):
+        assert main(["simulate", "--family", family, *LAYERED, "--activity-reg", "l1", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["family"] == family and data["layers"] == [64, 16, 10]
+        for phase in ("train", "infer"):
+            for key in ("spikes", "synaptic_events", "macs", "input_spikes", "neuron_updates"):
+                assert data["activity"][phase][key] >= 0
+        assert data["train_ms_per_sample"] > 0 and data["infer_ms_per_sample"] > 0
+        seen[family] = data["activity"]["infer"]
+    assert seen["ann"]["macs"] == 64 * 16 + 16 * 10 and seen["ann"]["spikes"] == 0
+    for family in ("surrogate", "imsnn", "converted"):
+        assert seen[family]["macs"] == 0 and seen[family]["synaptic_events"] > 0
+
+
+@pytest.mark.slow
+def test_simulate_family_through_the_real_cli() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from dse.cli import run; run()", "simulate", "--family",
+         "surrogate", *LAYERED, "--json"],
+        capture_output=True, text=True, check=True, timeout=300,
+    )
+    assert json.loads(proc.stdout)["activity"]["infer"]["spikes"] > 0
+
+
+def test_simulate_stdp_reports_the_family_independent_counters(capsys) -> None:
+    assert main(["simulate", *TINY, "--json"]) == 0
+    infer = json.loads(capsys.readouterr().out)["activity"]["infer"]
+    assert infer["spikes"] == infer["exc_spikes"] + infer["inh_spikes"] and infer["macs"] == 0
+
+
+def test_simulate_family_option_mismatch_exit_2(capsys) -> None:
+    assert main(["simulate", "--family", "ann", "--neurons", "50"]) == 2
+    assert "--neurons applies to --family stdp only" in capsys.readouterr().err
+    assert main(["simulate", "--hidden", "50"]) == 2
+    assert main(["simulate", "--family", "mlp"]) == 2
+    assert main(["simulate", "--family", "surrogate", "--activity-reg", "l3"]) == 2

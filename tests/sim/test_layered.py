@@ -1,0 +1,84 @@
+"""Layered families end to end on the bundled digits: determinism, exact counts, conversion."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import LayeredConfig, run_layered
+from sim._ann import ReLUMLP
+from sim._coding import encode
+from sim._config import ConfigError
+from sim._conversion import ConvertedSNN
+from sim._datasets import load_dataset
+from sim._layered import quantize_signed
+
+TINY = dict(dataset="digits", hidden=(12,), timesteps=6, epochs=1, train_samples=150,
+            test_samples=50)
+
+
+def _stable(result) -> dict:
+    data = result.to_dict()
+    data.pop("train_ms_per_sample")
+    data.pop("infer_ms_per_sample")
+    return data
+
+
+@pytest.mark.parametrize("family", ["surrogate", "imsnn", "ann", "converted"])
+def test_deterministic_given_seed(family: str) -> None:
+    a = run_layered(LayeredConfig(family=family, seed=4, **TINY))
+    b = run_layered(LayeredConfig(family=family, seed=4, **TINY))
+    assert _stable(a) == _stable(b)
+    c = run_layered(LayeredConfig(family=family, seed=5, **TINY))
+    assert _stable(c) != _stable(a)
+
+
+@pytest.mark.parametrize("coding", ["rate", "direct"])
+def test_counts_add_up(coding: str) -> None:
+    r = run_layered(LayeredConfig(family="surrogate", coding=coding, hidden=(12, 7),
+                                  **{k: v for k, v in TINY.items() if k != "hidden"}))
+    infer = r.activity["infer"]
+    h1, h2, out = infer["spikes_per_layer"]
+    assert infer["spikes"] == pytest.approx(h1 + h2 + out)
+    first = infer["input_spikes"] * 12 if coding == "rate" else 0.0
+    assert infer["synaptic_events_per_projection"] == pytest.approx([first, h1 * 7, h2 * 10])
+    assert infer["synaptic_events"] == pytest.approx(first + h1 * 7 + h2 * 10)
+    assert infer["macs"] == (0.0 if coding == "rate" else 64 * 12)
+    assert infer["neuron_updates"] == (12 + 7 + 10) * 6
+
+
+def test_l1_regulariser_cuts_hidden_spikes() -> None:
+    base = dict(TINY, hidden=(32,), epochs=3, train_samples=None, timesteps=10)
+    plain = run_layered(LayeredConfig(family="surrogate", **base))
+    sparse = run_layered(LayeredConfig(family="surrogate", activity_reg="l1",
+                                       activity_reg_strength=3e-3, **base))
+    assert sparse.activity["infer"]["spikes_per_layer"][0] < \
+        0.5 * plain.activity["infer"]["spikes_per_layer"][0]
+
+
+def test_conversion_tracks_the_ann() -> None:
+    """With direct input and many steps the converted network predicts what its ANN does."""
+    ds = load_dataset("digits")
+    rng = np.random.default_rng(0)
+    ann = ReLUMLP.create([64, 32, 10], rng)
+    x = ds.train_x[:400]
+    snn = ConvertedSNN.convert(ann, x, timesteps=200)
+    _, integral = snn.forward(encode(ds.test_x[:200], "direct", 200, rng))
+    agree = np.mean(integral.argmax(1) == ann.forward(ds.test_x[:200])[-1].argmax(1))
+    assert agree > 0.9
+
+
+def test_signed_quantization_grid() -> None:
+    w = np.array([-1.0, -0.3, 0.0, 0.26, 0.5], np.float32)
+    q = quantize_signed(w, 3)  # levels: k/3, k = -3..3
+    np.testing.assert_allclose(q, [-1.0, -1 / 3, 0.0, 1 / 3, 2 / 3], atol=1e-6)
+    assert quantize_signed(w, 32) is w
+
+
+def test_bad_config_names_the_field() -> None:
+    with pytest.raises(ConfigError, match="unknown family 'mlp'"):
+        LayeredConfig(family="mlp")
+    with pytest.raises(ConfigError, match="hidden"):
+        LayeredConfig(hidden=(0,))
+    with pytest.raises(ConfigError, match="weight_bits"):
+        LayeredConfig(weight_bits=1)
