@@ -7,6 +7,15 @@ Pure functions, vectorised with NumPy: :func:`estimate` prices one design with a
 from costmodels._activity import COUNT_FIELDS, DT_S, EXC_SPIKES_PER_STEP, Activity, estimate_counts
 from costmodels._design import FLOAT_BITS, INHIBITIONS, RULES, DesignArrays, SNNDesign
 from costmodels._estimate import check_limits, estimate, estimate_many, price
+from costmodels._layered import (
+    LAYERED_FAMILIES,
+    LayeredActivity,
+    LayeredCost,
+    LayeredDesign,
+    break_even_spike_rate,
+    estimated_activity,
+    price_layered,
+)
 from costmodels._memory import COMPONENTS, footprint_bytes
 from costmodels._report import CostReport
 from snn_dse.domains import MNIST_MEAN_INTENSITY
@@ -17,6 +26,13 @@ DC_MAX_RATE_HZ = 63.75
 
 __all__ = [
     "COMPONENTS",
+    "LAYERED_FAMILIES",
+    "LayeredActivity",
+    "LayeredCost",
+    "LayeredDesign",
+    "break_even_spike_rate",
+    "estimated_activity",
+    "price_layered",
     "COUNT_FIELDS",
     "DC_MAX_RATE_HZ",
     "DT_S",

@@ -1,4 +1,10 @@
-"""`dse cost`: price one SNN design on one device profile (estimated activity)."""
+"""`dse cost`: price one design on one device profile (estimated or measured activity).
+
+``--family stdp`` (default) is the Diehl & Cook network; ``surrogate``, ``imsnn``, ``ann`` and
+``converted`` are layered networks ``--inputs``, ``--hidden``... (repeatable), ``--outputs``,
+priced by ``costmodels.price_layered`` (docs/spike-economy.md), with the activity of
+``--activity FILE`` (the JSON of ``dse simulate --family ... --json``) when given.
+"""
 
 from __future__ import annotations
 
@@ -14,24 +20,42 @@ from costmodels import (
     DC_MAX_RATE_HZ,
     MNIST_MEAN_INTENSITY,
     Activity,
+    LayeredActivity,
+    LayeredDesign,
     SNNDesign,
     check_limits,
     estimate,
+    estimated_activity,
+    price_layered,
 )
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
 from hwprofiles import format_si, load_profile
 from snn_dse.domains import STATE_BITS, WEIGHT_BITS
+from snn_dse.errors import InputError
 
 
 @app.command("cost")
 def cost_command(
     profile: Annotated[str, typer.Option("--profile", help="Profile id or path to a YAML file.")],
-    neurons: Annotated[int, typer.Option("--neurons", min=1, help="Excitatory neurons.")],
-    weight_bits: Annotated[int, typer.Option("--weight-bits", help=WEIGHT_BITS.describe())],
+    neurons: Annotated[int | None, typer.Option(
+        "--neurons", min=1, help="Excitatory neurons (family stdp).")] = None,
+    weight_bits: Annotated[int, typer.Option("--weight-bits", help=WEIGHT_BITS.describe())] = 8,
+    family: Annotated[choice.Family, typer.Option("--family", help="Network family.")] = "stdp",
+    hidden: Annotated[list[int] | None, typer.Option(
+        "--hidden", min=1, help="Hidden layer width of a layered family (repeatable).")] = None,
+    outputs: Annotated[int, typer.Option("--outputs", min=1, help="Output neurons (classes).")] = 10,
+    coding: Annotated[choice.Coding, typer.Option(
+        "--coding", help="Input coding (layered spiking families).")] = "rate",
+    spike_rate: Annotated[float, typer.Option(
+        "--spike-rate", min=0.0, max=1.0,
+        help="Estimated spikes per neuron per step (layered families, without --activity).")] = 0.15,
+    activity: Annotated[Path | None, typer.Option(
+        "--activity", help="JSON of dse simulate --json: price its measured activity.")] = None,
     inputs: Annotated[int, typer.Option("--inputs", min=1, help="Input neurons (pixels).")] = 784,
     inhibition: Annotated[choice.Inhibition, typer.Option("--inhibition")] = "population",
-    timesteps: Annotated[int, typer.Option("--timesteps", min=1, help="1 ms steps per sample.")] = 350,
+    timesteps: Annotated[int | None, typer.Option(
+        "--timesteps", min=1, help="Steps per sample (default 350 for stdp, 25 otherwise).")] = None,
     rule: Annotated[choice.Rule, typer.Option("--rule")] = "baseline",
     state_bits: Annotated[int, typer.Option("--state-bits", help=STATE_BITS.describe())] = 16,
     mean_intensity: Annotated[float, typer.Option(
@@ -43,6 +67,15 @@ def cost_command(
 ) -> None:
     """Memory, energy per training/inference sample and latency of one design on one profile."""
     device = load_profile(profile, profiles_dir)
+    if family != "stdp":
+        _cost_layered(device, family, (inputs, *(hidden or (256,)), outputs), weight_bits,
+                      state_bits, timesteps or 25, coding, spike_rate, mean_intensity, activity,
+                      as_json)
+        return
+    if neurons is None or hidden:
+        raise InputError("--family stdp needs --neurons (and takes no --hidden); for a layered "
+                         "network add --family surrogate|imsnn|ann|converted")
+    timesteps = timesteps or 350
     design = SNNDesign(inputs=inputs, neurons=neurons, inhibition=inhibition,
                        weight_bits=weight_bits, state_bits=state_bits, timesteps=timesteps,
                        rule=rule)
@@ -59,6 +92,46 @@ def cost_command(
     for problem in check_limits(design, device):
         stderr.print(f"[yellow]warning:[/] {escape(problem)} on {device.id}")
     _print_report(report, design)
+
+
+def _cost_layered(device, family: str, layers: tuple[int, ...], weight_bits: int,  # noqa: ANN001
+                  state_bits: int, timesteps: int, coding: str, spike_rate: float,
+                  mean_intensity: float, activity: Path | None, as_json: bool) -> None:
+    design = LayeredDesign(family, layers, weight_bits, state_bits, timesteps, coding)
+    if activity is None:
+        infer = estimated_activity(design, spike_rate=spike_rate, mean_intensity=mean_intensity)
+        train = estimated_activity(design, spike_rate=spike_rate, mean_intensity=mean_intensity,
+                                   training=True)
+    else:
+        try:
+            measured = json.loads(activity.read_text(encoding="utf-8"))["activity"]
+            train, infer = (LayeredActivity.from_sim(measured[phase]) for phase in ("train", "infer"))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise InputError(f"--activity {activity}: expected the JSON of dse simulate --family "
+                             f"{family} --json ({err})") from err
+    report = price_layered(device, design, infer=infer, train=train)
+    data = report.to_dict()
+    if family != "ann":
+        twin = price_layered(device, design.twin())
+        data["ann_twin_energy_infer_j"] = twin.energy_infer_j["total"]
+    if as_json:
+        stdout.print_json(json.dumps(data))
+        return
+    stdout.print(f"[bold]{report.profile}[/]: {family} {'-'.join(map(str, layers))}, "
+                 f"{weight_bits}-bit weights, {design.steps} steps, {coding} coding "
+                 f"(activity {report.activity_source})")
+    energy = Table("energy component", "train / sample", "infer / sample", title="Energy")
+    for name, value in report.energy_infer_j.items():
+        energy.add_row(name, format_si(report.energy_train_j[name], "J"), format_si(value, "J"))
+    stdout.print(energy)
+    memory = Table("memory component", "size", "level", title="Memory")
+    for name, size in report.memory_bytes.items():
+        memory.add_row(name, format_si(size, "B"), report.placement.get(name, ""))
+    stdout.print(memory)
+    stdout.print(f"latency per sample: inference {format_si(report.latency_s, 's')}")
+    if "ann_twin_energy_infer_j" in data:
+        stdout.print(f"ANN twin (same layers and precision): "
+                     f"{format_si(data['ann_twin_energy_infer_j'], 'J')} per inference")
 
 
 def _print_report(report, design: SNNDesign) -> None:  # noqa: ANN001 - CostReport

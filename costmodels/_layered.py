@@ -1,0 +1,416 @@
+"""Pricing of the layered families (``surrogate``, ``imsnn``, ``ann``, ``converted``).
+
+A layered design is ``layers = (inputs, hidden..., outputs)`` with all-to-all projections,
+weights at ``weight_bits`` and neuron state (membranes; ANN activations) at ``state_bits``.
+Its cost reads per-projection activity: synaptic events (presynaptic spikes x fan-out) and
+MACs, as ``sim`` measures them (``activity`` dicts with ``synaptic_events_per_projection``,
+``macs_per_projection``, ``spikes_per_layer``) or as :func:`estimated_activity` assumes.
+
+Operations the device executes per sample:
+
+- event-driven profiles: every synaptic event is one synaptic op; ``imsnn`` adds a multiply
+  at ``weight_bits`` per event (``w x G(phi)``) and reads its synapse's ``mu`` and ``sigma``;
+  every MAC (an ANN layer, a direct-coded analog first layer) is a multiply and an add.
+- dense profiles pay every synapse of a spiking projection every step (``fan_in x fan_out x
+  T`` MACs; a direct-coded first layer once per sample: its input does not change), and an
+  ANN's MACs once.
+- neuron updates: spiking neurons x T (active when the neuron received an event, else idle);
+  an ANN pays one activation (a compare, ReLU) per neuron. Spikes are routed (``events.spike``
+  and ``spike_hop``).
+
+Energy per event: ``events.synaptic_op`` when given, else an add at max(weight, state) bits
+(dense: plus a multiply); a MAC is a multiply plus an add from the ``compute`` tables, or
+the profile's ``synaptic_op`` where it has no tables (a dense device's op is a MAC; on
+``loihi1_like`` that is an assumption: Loihi 1 has no graded-input MAC).
+
+Memory components (bytes): ``weights`` (synapses x weight_bits + biases), ``isi_parameters``
+(``imsnn``: mu and sigma per synapse at weight_bits), ``neuron_state`` (spiking: one membrane
+per neuron; ANN: the activations of the two widest consecutive layers, double-buffered),
+``isi_counters`` (``imsnn``: one phi per presynaptic neuron, ceil(log2(T + 1)) bits). Each is
+placed in the smallest level that holds it. Traffic: a weight read per synaptic op or MAC
+(imsnn: three words: w, mu, sigma), neuron state read and written per update, phi read and
+written per presynaptic neuron and step.
+
+Latency: (synaptic ops + MACs) x ``timing.synaptic_op`` + neuron updates x
+``timing.neuron_update`` over ``parallel_units``, at least the slowest memory level's
+transfer time, plus T x ``timestep_overhead`` (1 step for ``ann``). Static energy = static
+power (plus memory leakage) x latency.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from costmodels._design import FLOAT_BITS
+from costmodels._ops import op_energy
+from hwprofiles import DeviceProfile
+from snn_dse.domains import CODINGS, LAYERED_FAMILIES
+from snn_dse.errors import InputError
+
+#: Assumption for estimated activity: spikes per spiking neuron per step. 0.15 is what the
+#: unregularised ``surrogate`` 784-256-10 produces on Fashion-MNIST at T = 25 (950 hidden
+#: spikes per sample, snnTorch anchor; benchmarks/RESULTS.md spike_economy).
+DEFAULT_SPIKE_RATE = 0.15
+#: Fashion-MNIST mean pixel value: the default input spike probability per step (rate coding).
+DEFAULT_MEAN_INTENSITY = 0.286
+COMPONENTS = ("weights", "isi_parameters", "neuron_state", "isi_counters")
+
+
+@dataclass(frozen=True)
+class LayeredDesign:
+    """One layered network: ``layers`` widths (inputs first), family, precision, steps, coding."""
+
+    family: str
+    layers: tuple[int, ...]
+    weight_bits: int = 8
+    state_bits: int = 16
+    timesteps: int = 25
+    coding: str = "rate"
+
+    def __post_init__(self) -> None:
+        if self.family not in LAYERED_FAMILIES:
+            raise InputError(f"family: expected one of {', '.join(LAYERED_FAMILIES)}, "
+                             f"got {self.family!r}")
+        if self.coding not in CODINGS:
+            raise InputError(f"coding: expected one of {', '.join(CODINGS)}, got {self.coding!r}")
+        layers = tuple(int(n) for n in self.layers)
+        if len(layers) < 2 or min(layers) < 1:
+            raise InputError(f"layers: expected at least inputs and outputs, all >= 1, got {list(layers)}")
+        object.__setattr__(self, "layers", layers)
+        for name in ("weight_bits", "state_bits"):
+            if not 1 <= getattr(self, name) <= 32:
+                raise InputError(f"{name}: expected 1..32 (32 = float32), got {getattr(self, name)}")
+        if self.timesteps < 1:
+            raise InputError(f"timesteps: expected >= 1, got {self.timesteps}")
+
+    @property
+    def spiking(self) -> bool:
+        return self.family != "ann"
+
+    @property
+    def steps(self) -> int:
+        """Steps the device runs per sample (1 for the ANN)."""
+        return self.timesteps if self.spiking else 1
+
+    @property
+    def synapses(self) -> list[int]:
+        return [a * b for a, b in zip(self.layers[:-1], self.layers[1:], strict=True)]
+
+    def twin(self) -> LayeredDesign:
+        """The ANN with the same layers and precision."""
+        return LayeredDesign("ann", self.layers, self.weight_bits, self.state_bits, 1, "direct")
+
+
+@dataclass(frozen=True)
+class LayeredActivity:
+    """Per-sample counts of one phase: per projection synaptic events and MACs, per layer
+    spikes (hidden..., output), input spikes; ``backward_macs``/``weight_updates`` (training)."""
+
+    synaptic_events: tuple[float, ...]
+    macs: tuple[float, ...]
+    spikes: tuple[float, ...]
+    input_spikes: float = 0.0
+    backward_macs: float = 0.0
+    weight_updates: float = 0.0
+    source: str = "measured"
+
+    @classmethod
+    def from_sim(cls, counts: Mapping[str, Any], source: str = "measured") -> LayeredActivity:
+        """From a ``dse simulate --json`` activity phase of a layered family."""
+        try:
+            events = tuple(float(v) for v in counts["synaptic_events_per_projection"])
+            macs = tuple(float(v) for v in counts["macs_per_projection"])
+            spikes = tuple(float(v) for v in counts["spikes_per_layer"])
+        except (KeyError, TypeError) as err:
+            raise InputError("activity: a layered family's activity needs "
+                             "synaptic_events_per_projection, macs_per_projection and "
+                             "spikes_per_layer (the output of dse simulate --family ... --json)") from err
+        total_macs = float(counts.get("macs", sum(macs)))
+        return cls(events, macs, spikes, float(counts.get("input_spikes", 0.0)),
+                   max(total_macs - sum(macs), 0.0), float(counts.get("weight_updates", 0.0)),
+                   source)
+
+
+def estimated_activity(design: LayeredDesign, *, spike_rate: float = DEFAULT_SPIKE_RATE,
+                       mean_intensity: float = DEFAULT_MEAN_INTENSITY,
+                       training: bool = False, batch_size: int = 128) -> LayeredActivity:
+    """Counts without simulation: input spikes = inputs x mean_intensity x T (rate coding);
+    each spiking neuron fires ``spike_rate`` per step; an ANN pays every MAC. Training adds
+    the dense backward pass and one Adam step per ``batch_size`` samples."""
+    if not 0 <= spike_rate <= 1:
+        raise InputError(f"spike_rate: expected spikes per neuron per step in [0, 1], got {spike_rate}")
+    layers, t = design.layers, design.timesteps
+    n_proj = len(layers) - 1
+    if not design.spiking:
+        macs = tuple(float(s) for s in design.synapses)
+        events: tuple[float, ...] = (0.0,) * n_proj
+        spikes: tuple[float, ...] = (0.0,) * n_proj
+        input_spikes = 0.0
+    else:
+        spikes = tuple(spike_rate * n * t for n in layers[1:])
+        input_spikes = layers[0] * mean_intensity * t if design.coding == "rate" else 0.0
+        first = input_spikes * layers[1]
+        events = (first if design.coding == "rate" else 0.0,
+                  *(spikes[k] * layers[k + 2] for k in range(n_proj - 1)))
+        macs = (0.0 if design.coding == "rate" else float(layers[0] * layers[1]),) + (0.0,) * (n_proj - 1)
+    backward = updates = 0.0
+    if training:
+        steps = design.steps
+        first_steps = 1 if (not design.spiking or design.coding == "direct") else steps
+        backward = sum((first_steps if k == 0 else 2 * steps) * s for k, s in enumerate(design.synapses))
+        updates = (sum(design.synapses) + sum(layers[1:])) / batch_size
+    return LayeredActivity(events, macs, spikes, input_spikes, backward, updates, "estimated")
+
+
+@dataclass(frozen=True)
+class LayeredCost:
+    """Cost of one layered design on one profile, SI units (J per sample, bytes, s)."""
+
+    profile: str
+    family: str
+    layers: tuple[int, ...]
+    activity_source: str
+    memory_bytes: dict[str, int]
+    placement: dict[str, str]
+    energy_infer_j: dict[str, float]
+    energy_train_j: dict[str, float]
+    latency_s: float
+    latency_train_s: float
+    ops_infer: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "family": self.family,
+            "layers": list(self.layers),
+            "memory_bytes": dict(self.memory_bytes),
+            "placement": dict(self.placement),
+            "energy_per_sample_j": {"train": dict(self.energy_train_j),
+                                    "infer": dict(self.energy_infer_j)},
+            "latency_per_sample_s": self.latency_s,
+            "latency_train_per_sample_s": self.latency_train_s,
+            "operations_per_sample": dict(self.ops_infer),
+            "profile": self.profile,
+            "activity_source": self.activity_source,
+        }
+
+
+def _op(profile: DeviceProfile, name: str, bits: float, floating: bool) -> float:
+    return float(op_energy(profile, name, np.array([bits]), np.array([floating]))[0])
+
+
+def _has_tables(profile: DeviceProfile, *ops: str) -> bool:
+    return all(getattr(profile.compute.integer, op) for op in ops)
+
+
+def synaptic_op_energy(profile: DeviceProfile, design: LayeredDesign) -> float:
+    """J per synaptic op (module docstring)."""
+    if profile.events.synaptic_op is not None:
+        return profile.events.synaptic_op.value
+    fl = design.weight_bits == FLOAT_BITS
+    energy = _op(profile, "add", max(design.weight_bits, design.state_bits), fl)
+    if profile.execution == "dense":
+        energy += _op(profile, "multiply", design.weight_bits, fl)
+    return energy
+
+
+def mac_energy(profile: DeviceProfile, design: LayeredDesign) -> float:
+    """J per multiply-accumulate at the design's precision (module docstring)."""
+    fl = design.weight_bits == FLOAT_BITS
+    if _has_tables(profile, "add", "multiply"):
+        return (_op(profile, "multiply", design.weight_bits, fl)
+                + _op(profile, "add", max(design.weight_bits, design.state_bits), fl))
+    if profile.events.synaptic_op is None:
+        raise InputError(f"profile {profile.id}: needs compute tables or events.synaptic_op to price a MAC")
+    return profile.events.synaptic_op.value
+
+
+def _neuron_energies(profile: DeviceProfile, design: LayeredDesign) -> tuple[float, float, float]:
+    """(active update, idle update, ANN activation) in J."""
+    ev, fl = profile.events, design.state_bits == FLOAT_BITS
+    if ev.neuron_update is not None:
+        active = ev.neuron_update.value
+    else:
+        active = sum(_op(profile, op, design.state_bits, fl) for op in ("multiply", "add", "compare"))
+    idle = ev.neuron_update_idle.value if ev.neuron_update_idle is not None else active
+    if _has_tables(profile, "compare"):
+        relu = _op(profile, "compare", design.state_bits, fl)
+    else:
+        relu = active  # assumption: an activation costs what a neuron update does
+    return active, idle, relu
+
+
+def memory_bits(design: LayeredDesign) -> dict[str, float]:
+    """Bits stored per component (module docstring)."""
+    w, s, layers = design.weight_bits, design.state_bits, design.layers
+    synapses = sum(design.synapses)
+    imsnn = design.family == "imsnn"
+    if design.spiking:
+        state = sum(layers[1:]) * s
+    else:
+        widest = max(a + b for a, b in zip(layers[:-1], layers[1:], strict=True))
+        state = widest * s
+    isi_pre = (layers[0] if design.coding == "rate" else 0) + sum(layers[1:-1])
+    return {
+        "weights": float((synapses + sum(layers[1:])) * w),
+        "isi_parameters": float(2 * synapses * w if imsnn else 0),
+        "neuron_state": float(state),
+        "isi_counters": float(isi_pre * math.ceil(math.log2(design.timesteps + 1)) if imsnn else 0),
+    }
+
+
+def _place(profile: DeviceProfile, nbytes: dict[str, int]) -> dict[str, int]:
+    capacity = [lvl.capacity.value if lvl.capacity else math.inf for lvl in profile.memory]
+    last = len(capacity) - 1
+    return {name: next((i for i, c in enumerate(capacity) if size <= c), last)
+            for name, size in nbytes.items()}
+
+
+def executed_operations(profile: DeviceProfile, design: LayeredDesign,
+                        activity: LayeredActivity, training: bool) -> dict[str, float]:
+    """Operations per sample the device performs (module docstring): ``synaptic_ops``,
+    ``macs``, ``isi_multiplies``, ``neuron_active``, ``neuron_idle``, ``activations``,
+    ``spikes``, ``weight_updates``."""
+    n_proj = len(design.layers) - 1
+    for name, values in (("synaptic_events", activity.synaptic_events), ("macs", activity.macs)):
+        if len(values) != n_proj:
+            raise InputError(f"activity: {name} has {len(values)} projections, the design "
+                             f"{list(design.layers)} has {n_proj}")
+    t = design.steps
+    dense = profile.execution == "dense"
+    neurons = sum(design.layers[1:])
+    ops = dict.fromkeys(("synaptic_ops", "macs", "isi_multiplies", "neuron_active",
+                         "neuron_idle", "activations", "spikes", "weight_updates"), 0.0)
+    if not design.spiking:
+        ops["macs"] = float(sum(activity.macs))
+        ops["activations"] = float(neurons)
+    elif dense:
+        static_first = design.coding == "direct"
+        ops["macs"] = float(sum(s * (1 if k == 0 and static_first else t)
+                                for k, s in enumerate(design.synapses)))
+        ops["neuron_active"] = float(neurons * t)
+    else:
+        ops["synaptic_ops"] = float(sum(activity.synaptic_events))
+        ops["macs"] = float(sum(activity.macs))
+        if design.family == "imsnn":
+            ops["isi_multiplies"] = ops["synaptic_ops"]
+        received = ops["synaptic_ops"] + ops["macs"] * t
+        ops["neuron_active"] = float(min(neurons * t, received))
+        ops["neuron_idle"] = float(neurons * t - ops["neuron_active"])
+        ops["spikes"] = float(sum(activity.spikes))
+    if training:
+        ops["macs"] += activity.backward_macs
+        ops["weight_updates"] = activity.weight_updates
+    return ops
+
+
+def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
+                  infer: LayeredActivity | None = None,
+                  train: LayeredActivity | None = None) -> LayeredCost:
+    """Memory, energy per training and inference sample, and latency of ``design``.
+
+    ``infer``/``train``: measured activity (``LayeredActivity.from_sim``); ``None`` uses
+    :func:`estimated_activity`.
+    """
+    infer = infer or estimated_activity(design)
+    train = train or estimated_activity(design, training=True)
+    bits = memory_bits(design)
+    nbytes = {k: int(math.ceil(v / 8)) for k, v in bits.items()}
+    placement = _place(profile, nbytes)
+    e_syn, e_mac = synaptic_op_energy(profile, design), mac_energy(profile, design)
+    e_active, e_idle, e_relu = _neuron_energies(profile, design)
+    fl = design.weight_bits == FLOAT_BITS
+    e_mul = (_op(profile, "multiply", design.weight_bits, fl) if _has_tables(profile, "multiply")
+             else e_syn)
+    e_spike = (profile.events.spike.value if profile.events.spike else 0.0) + (
+        (profile.events.hops_per_spike.value if profile.events.hops_per_spike else 1.0)
+        * (profile.events.spike_hop.value if profile.events.spike_hop else 0.0))
+    e_learn = profile.events.learning_update.value if profile.events.learning_update else (
+        sum(_op(profile, op, design.weight_bits, fl) for op in ("multiply", "add", "compare")))
+    leakage = sum((lvl.leakage.value for lvl in profile.memory if lvl.leakage), 0.0)
+    words = 3 if design.family == "imsnn" else 1
+    phi_bits = math.ceil(math.log2(design.timesteps + 1))
+    isi_pre = (design.layers[0] if design.coding == "rate" else 0) + sum(design.layers[1:-1])
+    results: dict[str, tuple[dict[str, float], float, dict[str, float]]] = {}
+    for phase, activity in (("infer", infer), ("train", train)):
+        ops = executed_operations(profile, design, activity, phase == "train")
+        updates = ops["neuron_active"] + ops["neuron_idle"] + ops["activations"]
+        traffic = {  # (read bits, write bits) per component
+            "weights": ((ops["synaptic_ops"] * words + ops["macs"] + ops["weight_updates"])
+                        * design.weight_bits, ops["weight_updates"] * design.weight_bits),
+            "neuron_state": (updates * design.state_bits, updates * design.state_bits),
+            "isi_counters": ((isi_pre * design.timesteps * phi_bits,) * 2
+                             if design.family == "imsnn" else (0.0, 0.0)),
+        }
+        parts = {
+            "synaptic_ops": ops["synaptic_ops"] * e_syn + ops["isi_multiplies"] * e_mul,
+            "macs": ops["macs"] * e_mac,
+            "neuron_updates": ops["neuron_active"] * e_active + ops["neuron_idle"] * e_idle
+            + ops["activations"] * e_relu,
+            "spikes": ops["spikes"] * e_spike,
+            "learning": ops["weight_updates"] * e_learn,
+        }
+        level_bits = [0.0] * len(profile.memory)
+        for name, (read, write) in traffic.items():
+            lvl = profile.memory[placement[name]]
+            parts[f"memory_{lvl.name}"] = parts.get(f"memory_{lvl.name}", 0.0) + (
+                read * lvl.read.value + write * lvl.write.value) / lvl.word_bits
+            level_bits[placement[name]] += read + write
+        seconds = _latency(profile, design, ops, updates, level_bits)
+        parts["static"] = (profile.static.power.value + leakage) * seconds
+        results[phase] = ({"total": sum(parts.values()), **parts}, seconds, ops)
+    names = [lvl.name for lvl in profile.memory]
+    return LayeredCost(
+        profile=profile.id, family=design.family, layers=design.layers,
+        activity_source=infer.source if infer.source == train.source else "mixed",
+        memory_bytes={"total": sum(nbytes.values()), **nbytes},
+        placement={k: names[v] for k, v in placement.items()},
+        energy_infer_j=results["infer"][0], energy_train_j=results["train"][0],
+        latency_s=results["infer"][1], latency_train_s=results["train"][1],
+        ops_infer=results["infer"][2],
+    )
+
+
+def _latency(profile: DeviceProfile, design: LayeredDesign, ops: dict[str, float],
+             updates: float, level_bits: list[float]) -> float:
+    t = profile.timing
+    units = max(t.parallel_units.value if t.parallel_units else 1.0, 1.0)
+    learn = t.learning_update.value if t.learning_update else 0.0
+    compute = ((ops["synaptic_ops"] + ops["isi_multiplies"] + ops["macs"]) * t.synaptic_op.value
+               + updates * t.neuron_update.value + ops["weight_updates"] * learn) / units
+    slowest = compute
+    for lvl, moved in zip(profile.memory, level_bits, strict=True):
+        if lvl.bandwidth is not None and lvl.bandwidth.value > 0:
+            slowest = max(slowest, moved / 8.0 / lvl.bandwidth.value)
+    overhead = t.timestep_overhead.value if t.timestep_overhead else 0.0
+    return design.steps * overhead + slowest
+
+
+def break_even_spike_rate(profile: DeviceProfile, design: LayeredDesign, *,
+                          mean_intensity: float = DEFAULT_MEAN_INTENSITY) -> float | None:
+    """The spike rate (spikes per spiking neuron per step, hidden and output) below which the
+    spiking ``design`` costs less inference energy than its ANN twin on ``profile``; ``None``
+    when it is dearer at every rate in [0, 1], 1.0 when it is cheaper at every rate.
+
+    The input coding is held fixed (rate-coded input spikes at ``mean_intensity`` do not
+    depend on the network's rate). Energy grows monotonically with the rate, so bisection.
+    """
+    ann = price_layered(profile, design.twin()).energy_infer_j["total"]
+
+    def snn(rate: float) -> float:
+        act = estimated_activity(design, spike_rate=rate, mean_intensity=mean_intensity)
+        return price_layered(profile, design, infer=act).energy_infer_j["total"]
+
+    if snn(0.0) >= ann:
+        return None
+    if snn(1.0) <= ann:
+        return 1.0
+    low, high = 0.0, 1.0
+    for _ in range(40):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if snn(mid) < ann else (low, mid)
+    return 0.5 * (low + high)
