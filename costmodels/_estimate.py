@@ -95,8 +95,10 @@ def estimate_many(designs: pd.DataFrame | Mapping[str, Any], profile: DeviceProf
     return pd.DataFrame(columns, index=index)
 
 
-def check_limits(design: SNNDesign, profile: DeviceProfile) -> list[str]:
-    """Reasons ``design`` does not fit ``profile``'s ``limits`` (empty when it fits)."""
+def check_limits(design: Any, profile: DeviceProfile) -> list[str]:
+    """Reasons ``design`` (an ``SNNDesign`` or a ``LayeredDesign``: anything with
+    ``weight_bits``, ``neurons`` and ``inhibitory_neurons``) does not fit ``profile``'s
+    ``limits`` (empty when it fits)."""
     limits, problems = profile.limits, []
     if limits.weight_bits and not limits.weight_bits[0] <= design.weight_bits <= limits.weight_bits[1]:
         low, high = limits.weight_bits

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from costmodels._design import FLOAT_BITS
-from costmodels._ops import op_energy
+from costmodels._ops import op_energy, op_fields
 from hwprofiles import DeviceProfile
 from snn_dse.domains import CODINGS, LAYERED_FAMILIES
 from snn_dse.errors import InputError
@@ -91,6 +91,16 @@ class LayeredDesign:
     @property
     def spiking(self) -> bool:
         return self.family != "ann"
+
+    @property
+    def neurons(self) -> int:
+        """Neurons the device holds: every hidden and output neuron (``check_limits``)."""
+        return sum(self.layers[1:])
+
+    @property
+    def inhibitory_neurons(self) -> int:
+        """None: layered networks have no inhibitory population (``check_limits``)."""
+        return 0
 
     @property
     def steps(self) -> int:
@@ -182,6 +192,7 @@ class LayeredCost:
     latency_s: float
     latency_train_s: float
     ops_infer: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,6 +207,7 @@ class LayeredCost:
             "operations_per_sample": dict(self.ops_infer),
             "profile": self.profile,
             "activity_source": self.activity_source,
+            "figures": {k: [dict(f) for f in v] for k, v in self.figures.items()},
         }
 
 
@@ -372,7 +384,45 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
         energy_infer_j=results["infer"][0], energy_train_j=results["train"][0],
         latency_s=results["infer"][1], latency_train_s=results["train"][1],
         ops_infer=results["infer"][2],
+        figures=_figures(profile, design, {k: names[v] for k, v in placement.items()}),
     )
+
+
+def _figures(profile: DeviceProfile, design: LayeredDesign,
+             placement: dict[str, str]) -> dict[str, list[dict[str, str]]]:
+    """Component -> the profile figures that priced it (field, value, basis, reference)."""
+    from costmodels._estimate import _figure_table, _record
+
+    table = _figure_table(profile)
+    fl = design.weight_bits == FLOAT_BITS
+
+    def given(*names: str) -> list[str]:
+        return [n for n in names if n in table]
+
+    dense = profile.execution == "dense"
+    synaptic = given("events.synaptic_op") or op_fields(
+        profile, ("add", "multiply") if dense else ("add",), fl)
+    if design.family == "imsnn" and _has_tables(profile, "multiply"):
+        synaptic = synaptic + op_fields(profile, ("multiply",), fl)
+    macs = (op_fields(profile, ("multiply", "add"), fl) if _has_tables(profile, "add", "multiply")
+            else given("events.synaptic_op"))
+    fields: dict[str, list[str]] = {
+        "synaptic_ops": synaptic,
+        "macs": macs,
+        "neuron_updates": given("events.neuron_update", "events.neuron_update_idle")
+        or op_fields(profile, ("multiply", "add", "compare"), fl),
+        "spikes": given("events.spike", "events.spike_hop", "events.hops_per_spike"),
+        "learning": given("events.learning_update")
+        or op_fields(profile, ("multiply", "add", "compare"), fl),
+        "latency": [n for n in table if n.startswith("timing.") or n.endswith(".bandwidth")],
+        "static": given("static.power") + [n for n in table if n.endswith(".leakage")],
+    }
+    for lvl in profile.memory:
+        fields[f"memory_{lvl.name}"] = given(f"memory.{lvl.name}.read", f"memory.{lvl.name}.write")
+    for component, level in placement.items():
+        fields[component] = given(f"memory.{level}.capacity")
+    return {component: [_record(profile, name, table[name]) for name in names]
+            for component, names in fields.items()}
 
 
 def _latency(profile: DeviceProfile, design: LayeredDesign, ops: dict[str, float],

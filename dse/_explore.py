@@ -52,7 +52,7 @@ from dse._pipeline import (
     simulate_and_price,
 )
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
-from dse._space import DesignSpace, default_space, load_space
+from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
 from dse.engines import Engine, make_engine
 from snn_dse import __version__
@@ -228,6 +228,22 @@ def _positive(value: int, option: str) -> int:
     return value
 
 
+def _static_families(space: DesignSpace, protocol: str, *, given: bool) -> DesignSpace:
+    """``space`` for ``protocol``: the layered families train on the static protocol only, so
+    a continual run keeps ``family`` at ``stdp`` (an error when a ``--space`` file asks for
+    another family)."""
+    if protocol != "continual" or "family" not in space.names:
+        return space
+    layered = [f for f in space["family"].levels() if f != "stdp"]
+    if not layered:
+        return space
+    if given:
+        raise InputError(f"--space: family {', '.join(map(str, layered))} trains on the static "
+                         "protocol only; set 'family: stdp' for --protocol continual")
+    return DesignSpace([ChoiceParam("family", ("stdp",)) if p.name == "family" else p
+                        for p in space.params])
+
+
 def plan(options: ExploreOptions, models: Models) -> Plan:
     """Validate every input of ``options`` (``InputError`` naming the option on the first
     problem) and resolve the defaults: profiles, space, budgets, objectives, engine, dataset."""
@@ -258,6 +274,7 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     if len(set(ids)) != len(ids):
         raise InputError(f"--profile: a profile is given twice ({', '.join(ids)})")
     space = load_space(options.space) if options.space else default_space()
+    space = _static_families(space, options.protocol, given=options.space is not None)
     models.check_parameters(space.names)
     settings = SimSettings(
         dataset=options.dataset,

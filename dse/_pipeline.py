@@ -386,11 +386,11 @@ class RealModels:
     def check_parameters(self, names: Sequence[str]) -> None:
         """Raise ``InputError`` for a space parameter no model understands."""
         from costmodels import SNNDesign
-        from sim import SimConfig
+        from sim import LayeredConfig, SimConfig
 
         from snn_dse.errors import InputError
 
-        known = _fields(SNNDesign) | _fields(SimConfig)
+        known = _fields(SNNDesign) | _fields(SimConfig) | _fields(LayeredConfig)
         unknown = sorted(set(names) - known)
         if unknown:
             raise InputError(
@@ -411,8 +411,15 @@ class RealModels:
         )
 
     def _design(self, candidate: Mapping[str, Any], dataset: DatasetInfo) -> Any:
-        from costmodels import SNNDesign
+        """The priced design: ``SNNDesign`` (``stdp``) or ``LayeredDesign`` (inputs-hidden-10)."""
+        from costmodels import LayeredDesign, SNNDesign
 
+        if _layered(candidate):
+            kwargs = {k: candidate[k] for k in ("weight_bits", "state_bits", "timesteps", "coding")
+                      if k in candidate}
+            return LayeredDesign(candidate["family"],
+                                 (dataset.n_inputs, int(candidate.get("hidden", 256)), N_CLASSES),
+                                 **kwargs)
         names = _fields(SNNDesign) - {"inputs"}
         return SNNDesign(
             inputs=dataset.n_inputs, **{k: v for k, v in candidate.items() if k in names}
@@ -431,27 +438,48 @@ class RealModels:
 
     def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
         """Cost with ``Activity.estimated`` for training and inference."""
-        from costmodels import Activity, estimate
+        from costmodels import Activity, estimate, estimated_activity, price_layered
 
         design = self._design(candidate, dataset)
+        if _layered(candidate):
+            rates = {"mean_intensity": dataset.mean_intensity}
+            return _with_twin(price_layered(
+                profile, design, infer=estimated_activity(design, **rates),
+                train=estimated_activity(design, training=True, **rates)), profile, design)
         kwargs = {
             "mean_intensity": dataset.mean_intensity,
             "max_rate_hz": self._max_rate_hz(candidate, dataset),
         }
         train = Activity.estimated(design, training=True, **kwargs)
         infer = Activity.estimated(design, training=False, **kwargs)
-        return estimate(design, profile, train, infer).to_dict()
+        return _with_twin(estimate(design, profile, train, infer), profile, design)
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
-        """``sim.run`` on :meth:`sim_config`."""
+        """``sim.run`` (``sim.run_layered`` for a layered family) on :meth:`sim_config`."""
         import sim
 
-        return sim.run(self.sim_config(candidate, settings, seed)).to_dict()
+        config = self.sim_config(candidate, settings, seed)
+        if isinstance(config, sim.LayeredConfig):
+            return sim.run_layered(config).to_dict()
+        return sim.run(config).to_dict()
 
     def sim_config(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> Any:
-        """The ``sim.SimConfig`` of a candidate: the run's settings, the candidate's simulator
-        parameters and ``seed`` (``ConfigError`` when the simulator refuses a value)."""
+        """The ``sim.SimConfig`` (``sim.LayeredConfig`` for a layered family, inputs-hidden-10)
+        of a candidate: the run's settings, the candidate's simulator parameters and ``seed``
+        (``ConfigError`` when the simulator refuses a value)."""
         import sim
+
+        if _layered(candidate):
+            if settings.protocol == "continual":
+                raise sim.ConfigError(f"family {candidate['family']}: the layered families "
+                                      "train on the static protocol only")
+            fields = _fields(sim.LayeredConfig) - {"hidden"}
+            return sim.LayeredConfig(
+                dataset=settings.dataset, data_dir=settings.data_dir,
+                train_samples=settings.train_samples, test_samples=settings.test_samples,
+                seed=seed, hidden=(int(candidate.get("hidden", 256)),),
+                **{k: v for k, v in candidate.items() if k in fields},
+            )
 
         names = _fields(sim.SimConfig)
         training = (
@@ -474,10 +502,39 @@ class RealModels:
         self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
     ) -> dict:
         """Cost with the activity measured by the simulation."""
-        from costmodels import Activity, estimate
+        from costmodels import Activity, LayeredActivity, estimate, price_layered
 
         design = self._design(candidate, dataset)
+        if _layered(candidate):
+            train, infer = (LayeredActivity.from_sim(sim["activity"][p]) for p in ("train", "infer"))
+            return _with_twin(price_layered(profile, design, infer=infer, train=train),
+                              profile, design)
         train = Activity.from_dict(sim["activity"]["train"], "measured")
         infer = Activity.from_dict(sim["activity"]["infer"], "measured")
-        return estimate(design, profile, train, infer).to_dict()
+        return _with_twin(estimate(design, profile, train, infer), profile, design)
 
+
+
+#: Classes of every dataset (the layered families' output layer).
+N_CLASSES = 10
+
+
+def _layered(candidate: Mapping[str, Any]) -> bool:
+    return candidate.get("family", "stdp") != "stdp"
+
+
+def _with_twin(report: Any, profile: Any, design: Any) -> dict:
+    """``report.to_dict()`` plus, for a spiking design, the inference energy of its ANN twin:
+    the ReLU network with the same layers and precision (for ``stdp``: inputs-neurons-10)."""
+    from costmodels import LayeredDesign, SNNDesign, price_layered
+
+    cost = report.to_dict()
+    if isinstance(design, SNNDesign):
+        twin = LayeredDesign("ann", (design.inputs, design.neurons, N_CLASSES),
+                             design.weight_bits, design.state_bits, 1, "direct")
+    elif design.spiking:
+        twin = design.twin()
+    else:
+        return cost
+    cost["ann_twin_energy_infer_j"] = price_layered(profile, twin).energy_infer_j["total"]
+    return cost

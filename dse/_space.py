@@ -46,7 +46,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from snn_dse.domains import (
+    ACTIVITY_REG_STRENGTH,
+    ACTIVITY_REGULARISERS,
+    FAMILIES,
     FLOAT_BITS,
+    HIDDEN,
     INHIBITION_STRENGTH,
     INHIBITIONS,
     NEURONS,
@@ -250,6 +254,34 @@ class RealParam:
 
 Param = IntParam | ChoiceParam | RealParam
 
+#: Parameters of the Diehl & Cook network only, and of the layered families only.
+STDP_ONLY = ("neurons", "inhibition", "rule", "inhibition_strength")
+LAYERED_ONLY = ("hidden", "activity_reg", "activity_reg_strength")
+
+
+def applies(name: str, candidate: Mapping[str, Any]) -> bool:
+    """Whether parameter ``name`` shapes the design ``candidate`` describes.
+
+    ``family`` (default ``stdp``) decides: the STDP parameters (``STDP_ONLY``) apply to
+    ``stdp`` only, the layered ones (``LAYERED_ONLY``) to the other families,
+    ``activity_reg_strength`` only with a regulariser, ``timesteps`` to every spiking family
+    (not ``ann``). Every other parameter applies to every design.
+    """
+    family = candidate.get("family", "stdp")
+    if name in STDP_ONLY:
+        return family == "stdp"
+    if name in LAYERED_ONLY:
+        if family == "stdp":
+            return False
+        return name != "activity_reg_strength" or candidate.get("activity_reg", "none") != "none"
+    if name == "timesteps":
+        return family != "ann"
+    return True
+
+
+#: Parameters whose value decides which others apply (``applies``).
+_CONTROLS = ("family", "activity_reg")
+
 
 class DesignSpace:
     """An ordered, immutable set of parameters with distinct names."""
@@ -275,8 +307,20 @@ class DesignSpace:
 
     @property
     def size(self) -> int:
-        """Number of designs :meth:`enumerate` yields (real parameters count their grid levels)."""
-        return math.prod(p.size for p in self._params)
+        """Number of distinct designs :meth:`enumerate` yields (real parameters count their grid
+        levels; a parameter that does not apply to a design counts once, see ``applies``)."""
+        return sum(math.prod(p.size for p in self._params
+                             if p.name not in fixed and applies(p.name, fixed))
+                   for fixed in self._control_cases())
+
+    def _control_cases(self) -> list[dict[str, Scalar]]:
+        """Every combination of the controlling parameters (``family``, ``activity_reg``) in
+        the space; their values decide which other parameters apply."""
+        controls = [p for p in self._params if p.name in _CONTROLS]
+        cases = [dict(zip([p.name for p in controls], values, strict=True))
+                 for values in itertools.product(*(p.levels() for p in controls))]
+        return [case for case in cases  # a control that does not apply counts once
+                if all(applies(p.name, case) or case[p.name] == p.levels()[0] for p in controls)]
 
     def __getitem__(self, name: str) -> Param:
         return self._by_name[name]
@@ -294,9 +338,14 @@ class DesignSpace:
         return f"DesignSpace({list(self._params)!r})"
 
     def enumerate(self) -> Iterator[Candidate]:
-        """Every design once, in a fixed order (the last parameter varies fastest)."""
-        for values in itertools.product(*(p.levels() for p in self._params)):
-            yield dict(zip(self.names, values, strict=True))
+        """Every distinct design once, canonical, in a fixed order (per combination of the
+        controlling parameters, the last parameter varies fastest)."""
+        for fixed in self._control_cases():
+            levels = [[fixed[p.name]] if p.name in fixed
+                      else p.levels() if applies(p.name, fixed) else [p.levels()[0]]
+                      for p in self._params]
+            for values in itertools.product(*levels):
+                yield dict(zip(self.names, values, strict=True))
 
     def sample(self, rng: np.random.Generator, n: int) -> list[Candidate]:
         """``n`` independent uniform draws (with replacement; reals continuous, rounded)."""
@@ -309,13 +358,17 @@ class DesignSpace:
             p.contains(candidate[p.name]) for p in self._params)
 
     def canonical(self, candidate: Mapping[str, Any]) -> Candidate:
-        """``candidate`` in parameter order with Python scalars (NumPy scalars converted, reals rounded).
+        """``candidate`` in parameter order with Python scalars (NumPy scalars converted, reals
+        rounded), and every parameter that does not apply to it (``applies``) at its first level,
+        so that the cache and the engines see one copy of each design.
 
         Raises ``ValueError`` when the candidate is not in the space.
         """
         if not self.contains(candidate):
             raise ValueError(f"candidate not in the design space: {dict(candidate)!r}")
-        return {p.name: p.canonical(candidate[p.name]) for p in self._params}
+        values = {p.name: p.canonical(candidate[p.name]) for p in self._params}
+        return {p.name: values[p.name] if applies(p.name, values) else p.levels()[0]
+                for p in self._params}
 
     def key(self, candidate: Mapping[str, Any]) -> tuple[Scalar, ...]:
         """A hashable identity of ``candidate`` (its canonical values in parameter order)."""
@@ -366,14 +419,23 @@ def default_space() -> DesignSpace:
     ``inhibition_strength`` spans 10..150: 17.5 is the Diehl & Cook population-inhibition default
     and 120 the hard winner-take-all value of direct lateral inhibition
     (../shared/reference/snn-sim-anchors.md); its grid holds those two and a midpoint.
+    ``family`` adds the layered networks of docs/spike-economy.md: ``hidden`` is their layer
+    width, ``activity_reg``/``activity_reg_strength`` their activity penalty (1e-5..1e-2
+    covers the useful strengths of every regulariser and family); ``timesteps`` starts at 25,
+    the layered families' usual presentation. Parameters that do not apply to a design are
+    canonicalised away (``applies``).
     """
     return DesignSpace([
         IntParam("neurons", 16, 1600, log=True),
         ChoiceParam("weight_bits", (4, 6, 8, 12, 16, FLOAT_BITS)),
         ChoiceParam("inhibition", INHIBITIONS.values),
         ChoiceParam("rule", RULES.values),
-        ChoiceParam("timesteps", (100, 150, 250, 350)),
+        ChoiceParam("timesteps", (25, 50, 100, 150, 250, 350)),
         RealParam("inhibition_strength", 10.0, 150.0, grid=(17.5, 60.0, 120.0)),
+        ChoiceParam("family", FAMILIES.values),
+        IntParam("hidden", 16, 1024, log=True),
+        ChoiceParam("activity_reg", ACTIVITY_REGULARISERS.values),
+        RealParam("activity_reg_strength", 1e-5, 1e-2, log=True, grid=(1e-4, 1e-3, 1e-2)),
     ])
 
 
@@ -382,7 +444,8 @@ def default_space() -> DesignSpace:
 #: What a space file may set for each default parameter: the shared domains of snn_dse.
 _DOMAINS: dict[str, Domain] = {
     domain.name: domain
-    for domain in (NEURONS, WEIGHT_BITS, INHIBITIONS, RULES, TIMESTEPS, INHIBITION_STRENGTH)
+    for domain in (NEURONS, WEIGHT_BITS, INHIBITIONS, RULES, TIMESTEPS, INHIBITION_STRENGTH,
+                   FAMILIES, HIDDEN, ACTIVITY_REGULARISERS, ACTIVITY_REG_STRENGTH)
 }
 
 

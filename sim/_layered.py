@@ -49,7 +49,14 @@ from sim._layers import LIF, Dense
 from sim._optim import Adam
 from sim._snn import Projection, SpikingMLP
 from sim._splits import make_splits
-from snn_dse.domains import ACTIVITY_REGULARISERS, CODINGS, DATASETS, LAYERED_FAMILIES, suggest
+from snn_dse.domains import (
+    ACTIVITY_REGULARISERS,
+    CODINGS,
+    DATASETS,
+    LAYERED_FAMILIES,
+    WEIGHT_BITS,
+    suggest,
+)
 
 SPIKING_TRAINED = ("surrogate", "imsnn")
 #: Default split sizes (train, test) per dataset; ``None`` = all.
@@ -113,8 +120,8 @@ class LayeredConfig:
         coding: ``rate`` (Bernoulli) or ``direct`` (analog first layer); spiking families.
         activity_reg: ``none``, ``l1``, ``l2`` or ``hoyer``; ``converted`` regularises its ANN.
         activity_reg_strength: ``None`` = ``default_strength(family, activity_reg)``.
-        weight_bits: 32 = float32; 2..16 = weights rounded after training to signed fixed
-            point with a per-projection scale (max |w|), what inference then uses.
+        weight_bits: 32 = float32; 1..16 = weights rounded after training to signed fixed
+            point with a per-projection scale (``quantize_signed``), what inference then uses.
         train_samples, test_samples: split sizes (``None``: ``DEFAULT_SIZES``).
         selective: ``imsnn`` only: the selective ISI gradient rule (False: plain BPTT).
         percentile: ``converted`` only: normalisation percentile.
@@ -164,9 +171,7 @@ class LayeredConfig:
             raise ConfigError(f"lr must be > 0, got {self.lr!r}")
         if self.activity_reg_strength is not None and not self.activity_reg_strength >= 0:
             raise ConfigError(f"activity_reg_strength must be >= 0, got {self.activity_reg_strength!r}")
-        if not (self.weight_bits == 32 or 2 <= self.weight_bits <= 16):
-            raise ConfigError(f"weight_bits must be 2..16 (signed fixed point) or 32 (float32), "
-                              f"got {self.weight_bits!r}")
+        WEIGHT_BITS.check(self.weight_bits, error=ConfigError)
         if not 0 < self.percentile <= 100:
             raise ConfigError(f"percentile must be in (0, 100], got {self.percentile!r}")
 
@@ -301,12 +306,16 @@ class _Counter:
 
 
 def quantize_signed(w: np.ndarray, bits: int) -> np.ndarray:
-    """``w`` rounded to ``bits``-bit signed fixed point with scale ``max |w|`` (32: unchanged)."""
+    """``w`` rounded to ``bits``-bit signed fixed point: levels ``k top / (2^(b-1) - 1)`` with
+    ``top = max |w|``, nearest rounding; 1 bit is binary, ``sign(w) mean |w|`` (BinaryConnect
+    with the XNOR-Net scale); 32 leaves ``w`` unchanged."""
     if bits == 32:
         return w
     top = float(np.abs(w).max())
     if top == 0:
         return w
+    if bits == 1:
+        return (np.sign(w) * np.abs(w).mean()).astype(np.float32)
     levels = 2 ** (bits - 1) - 1
     return (np.round(w / top * levels) * (top / levels)).astype(np.float32)
 

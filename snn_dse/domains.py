@@ -28,7 +28,9 @@ __all__ = [
     "DEFAULT_ROUNDING",
     "ENGINES",
     "ACTIVITY_REGULARISERS",
+    "ACTIVITY_REG_STRENGTH",
     "CODINGS",
+    "HIDDEN",
     "FAMILIES",
     "LAYERED_FAMILIES",
     "FLOAT_BITS",
@@ -230,6 +232,10 @@ STATE_BITS = IntDomain("state_bits", ((1, FLOAT_BITS),))
 NEURONS = IntDomain("neurons", ((1, 100_000),))
 #: Presentation length of one sample in 1 ms steps.
 TIMESTEPS = IntDomain("timesteps", ((1, 100_000),))
+#: Hidden layer width of a layered family.
+HIDDEN = IntDomain("hidden", ((1, 100_000),))
+#: Strength of an activity regulariser (multiplies the penalty in the training loss).
+ACTIVITY_REG_STRENGTH = RealDomain("activity_reg_strength", 0.0, None)
 #: Lateral inhibition per spike (direct) or inhibitory weight (population), mV.
 INHIBITION_STRENGTH = RealDomain("inhibition_strength", 0.0, None, "mV")
 

@@ -115,6 +115,7 @@ inhibition: [population, direct]
 rule: [baseline, spikedyn]
 timesteps: [100, 250]
 inhibition_strength: 60.0
+family: stdp
 """
 
 

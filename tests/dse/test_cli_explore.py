@@ -25,6 +25,7 @@ inhibition: [population, direct]
 rule: [baseline, spikedyn]
 timesteps: [60, 100]
 inhibition_strength: 60.0
+family: stdp
 """
 
 #: Tiny fidelity: a design simulates in about a tenth of a second.
@@ -202,3 +203,47 @@ def test_ctrl_c_keeps_the_results_and_says_how_to_resume(tmp_path: Path) -> None
     assert json.loads((out / "results.json").read_text())["run"]["complete"] is False
     assert (out / "pareto.csv").is_file()
     assert 'id="interrupted"' in (out / "report.html").read_text()
+
+
+FAMILY_SPACE = """\
+neurons: [16, 32]
+weight_bits: [8]
+inhibition: direct
+rule: baseline
+timesteps: [25]
+inhibition_strength: 120.0
+family: [stdp, surrogate, imsnn, ann, converted]
+hidden: [16, 32]
+activity_reg: [none, l1]
+activity_reg_strength: [0.0003]
+"""
+
+
+@pytest.mark.slow
+def test_explore_compares_families_and_their_ann_twins(tmp_path: Path) -> None:
+    """A space of every family: each design simulated by its own simulator and priced by its
+    family's cost model; the report draws the families' fronts and each SNN beside its twin."""
+    space = tmp_path / "families.yaml"
+    space.write_text(FAMILY_SPACE)
+    out = tmp_path / "run"
+    code = main(["explore", "--space", str(space), "--evaluations", "40", "--out", str(out),
+                 *FAST])
+    assert code == 0
+    run, records = load_run(out)
+    assert run["engine"] == "grid"
+    # stdp 2 + (surrogate, imsnn, converted) x 2 widths x 2 + ann 2 x 2: nothing twice
+    assert len(records) == 2 + 3 * 4 + 4
+    by_family: dict[str, list[dict]] = {}
+    for record in records:
+        by_family.setdefault(record["candidate"]["family"], []).append(record)
+    assert set(by_family) == {"stdp", "surrogate", "imsnn", "ann", "converted"}
+    for family, group in by_family.items():
+        for record in group:
+            assert record["sim"] is not None, record["reason"]
+            if family != "stdp":
+                assert record["sim"]["family"] == family
+                assert record["sim"]["layers"] == [64, record["candidate"]["hidden"], 10]
+            if family != "ann":
+                assert record["cost"]["ann_twin_energy_infer_j"] > 0
+    html = (out / "report.html").read_text()
+    assert 'id="fig-families"' in html and 'id="twin-table"' in html

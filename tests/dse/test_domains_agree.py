@@ -32,6 +32,7 @@ inhibition: {list(INHIBITIONS)}
 rule: {list(RULES)}
 timesteps: [{TIMESTEPS.low}, {TIMESTEPS.high}]
 inhibition_strength: {{low: 0, high: 1000, grid: [0, 1000]}}
+family: stdp
 """
 
 

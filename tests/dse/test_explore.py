@@ -179,7 +179,7 @@ def test_several_profiles_are_explored_into_one_run(tmp_path: Path) -> None:
 
 def test_device_limits_are_prescreened(tmp_path: Path) -> None:
     space = tmp_path / "bits.yaml"
-    space.write_text("neurons: [16, 32]\nweight_bits: [8, 32]\n")
+    space.write_text("neurons: [16, 32]\nweight_bits: [8, 32]\nfamily: stdp\n")
     result = explore(options(tmp_path, profiles=("loihi1_like",), space=space, evaluations=100),
                      models=FakeModels())
     rejected = [r for r in result.evaluations if r["candidate"]["weight_bits"] == 32]

@@ -78,8 +78,12 @@ def test_to_dict_round_trips(space: DesignSpace) -> None:
 def test_default_space() -> None:
     space = default_space()
     assert space.names == ["neurons", "weight_bits", "inhibition", "rule", "timesteps",
-                           "inhibition_strength"]
-    assert space.size == 1585 * 6 * 2 * 2 * 4 * 3
+                           "inhibition_strength", "family", "hidden", "activity_reg",
+                           "activity_reg_strength"]
+    # stdp: its own parameters; surrogate/imsnn/converted: bits x steps x width x (no
+    # regulariser, or 3 regularisers x 3 strengths); ann: the same without steps
+    layered = 1009 * (1 + 3 * 3)
+    assert space.size == 1585 * 6 * 2 * 2 * 6 * 3 + 3 * 6 * 6 * layered + 6 * layered
     assert space.bounds_for("neurons") == (16, 1600)
     assert space.bounds_for("weight_bits") == (4, 32)
     assert space.bounds_for("inhibition_strength") == (10.0, 150.0)
@@ -87,7 +91,8 @@ def test_default_space() -> None:
         space.bounds_for("rule")
     first = next(space.enumerate())
     assert first == {"neurons": 16, "weight_bits": 4, "inhibition": "population", "rule": "baseline",
-                     "timesteps": 100, "inhibition_strength": 17.5}
+                     "timesteps": 25, "inhibition_strength": 17.5, "family": "stdp", "hidden": 16,
+                     "activity_reg": "none", "activity_reg_strength": 1e-4}
 
 
 def test_log_int_samples_favour_small_values() -> None:
@@ -161,7 +166,8 @@ def test_load_space_narrows_and_fixes(tmp_path: Path) -> None:
     assert space["inhibition"] == default_space()["inhibition"]
     assert space["inhibition_strength"].grid == (17.5, 120.0)
     assert space["timesteps"] == IntParam("timesteps", 100, 200)
-    assert space.size == 369 * 2 * 2 * 1 * 101 * 2
+    layered = 1009 * (1 + 3 * 3)
+    assert space.size == 369 * 2 * 2 * 1 * 101 * 2 + 3 * 2 * 101 * layered + 2 * layered
 
 
 def test_load_space_empty_file_is_default(tmp_path: Path) -> None:
@@ -207,3 +213,32 @@ def test_load_space_errors_name_file_line_field(tmp_path: Path, text: str, line:
 def test_load_space_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SpaceError, match="cannot read"):
         load_space(tmp_path / "nope.yaml")
+
+
+def test_parameters_that_do_not_apply_are_canonicalised_away() -> None:
+    """One design, one key: an ANN has no timesteps, an STDP network no hidden layer, an
+    unregularised network no regulariser strength; enumeration and size agree."""
+    space = DesignSpace([
+        IntParam("neurons", 16, 18), ChoiceParam("timesteps", (25, 50)),
+        ChoiceParam("family", ("stdp", "surrogate", "ann")), IntParam("hidden", 16, 17),
+        ChoiceParam("activity_reg", ("none", "l1")),
+        RealParam("activity_reg_strength", 1e-4, 1e-3),
+    ])
+    base = {"neurons": 17, "timesteps": 50, "hidden": 17, "activity_reg": "l1",
+            "activity_reg_strength": 1e-3}
+    ann = [space.key({**base, "family": "ann", "timesteps": t, "neurons": n})
+           for t in (25, 50) for n in (16, 18)]
+    assert len(set(ann)) == 1
+    stdp = [space.key({**base, "family": "stdp", "hidden": h, "activity_reg": r})
+            for h in (16, 17) for r in ("none", "l1")]
+    assert len(set(stdp)) == 1
+    plain = [space.key({**base, "family": "surrogate", "activity_reg": "none",
+                        "activity_reg_strength": v}) for v in (1e-4, 5e-4)]
+    assert len(set(plain)) == 1
+    assert space.key({**base, "family": "surrogate"}) != space.key(
+        {**base, "family": "surrogate", "activity_reg_strength": 1e-4})
+    designs = list(space.enumerate())
+    # stdp 3 x 2; surrogate 2 x 2 x (1 + 3); ann 2 x (1 + 3)
+    assert len(designs) == space.size == 6 + 16 + 8
+    assert len({space.key(d) for d in designs}) == space.size
+    assert all(space.canonical(d) == d for d in designs)

@@ -73,6 +73,7 @@ def test_signed_quantization_grid() -> None:
     q = quantize_signed(w, 3)  # levels: k/3, k = -3..3
     np.testing.assert_allclose(q, [-1.0, -1 / 3, 0.0, 1 / 3, 2 / 3], atol=1e-6)
     assert quantize_signed(w, 32) is w
+    np.testing.assert_allclose(quantize_signed(w, 1), np.sign(w) * np.abs(w).mean(), atol=1e-6)
 
 
 def test_bad_config_names_the_field() -> None:
@@ -81,4 +82,4 @@ def test_bad_config_names_the_field() -> None:
     with pytest.raises(ConfigError, match="hidden"):
         LayeredConfig(hidden=(0,))
     with pytest.raises(ConfigError, match="weight_bits"):
-        LayeredConfig(weight_bits=1)
+        LayeredConfig(weight_bits=20)
