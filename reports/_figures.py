@@ -26,6 +26,7 @@ from reports._pareto import pareto_mask
 __all__ = [
     "breakdown_figure",
     "continual_figure",
+    "family_fronts",
     "hover_text",
     "hypervolume_figure",
     "objectives_3d",
@@ -373,3 +374,40 @@ def continual_figure(
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     return fig
 
+
+
+def family_fronts(frame: pd.DataFrame, x: str = "energy_infer", y: str = "accuracy", *,
+                  profiles: Sequence[str] | None = None) -> go.Figure:
+    """``y`` against ``x`` of the feasible simulated designs, one colour per network family
+    (``family`` column), each family's two-objective front drawn as a staircase; with several
+    devices each device's fronts get their own line dash."""
+    profiles = list(profiles or profiles_of(frame))
+    shown = frame[frame["feasible"] & frame[x].notna() & frame[y].notna()]
+    families = list(dict.fromkeys(shown["family"].dropna())) if "family" in shown else []
+    fig = go.Figure()
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash")
+    for f_pos, family in enumerate(families):
+        for p_pos, profile in enumerate(profiles):
+            rows = shown[(shown["family"] == family) & (shown["profile"] == profile)]
+            if rows.empty:
+                continue
+            name = f"{family} ({profile})" if len(profiles) > 1 else family
+            front = rows[pareto_mask(objective_matrix(rows, [x, y]))].sort_values([x, y])
+            fig.add_trace(go.Scatter(
+                x=_values(rows, x), y=_values(rows, y), mode="markers", name=name,
+                legendgroup=name, marker={"color": colour(f_pos), "size": 7, "opacity": 0.6},
+                text=_hover(rows, frame), hovertemplate="%{text}<extra></extra>",
+            ))
+            fig.add_trace(go.Scatter(
+                x=_values(front, x), y=_values(front, y), mode="lines+markers",
+                name=f"{name} front", legendgroup=name, showlegend=False, hoverinfo="skip",
+                line={"color": colour(f_pos), "shape": "hv", "width": 2,
+                      "dash": dashes[p_pos % len(dashes)]},
+                marker={"color": colour(f_pos), "size": 10, "symbol": "diamond"},
+            ))
+    fig.update_layout(
+        template=TEMPLATE, title={"text": f"{label(y)} vs {label(x)} by network family"},
+        xaxis=_axis(x), yaxis=_axis(y), height=480, hovermode="closest",
+        legend={"orientation": "h", "y": -0.2}, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    )
+    return fig

@@ -30,6 +30,7 @@ from reports._data import (
 from reports._figures import (
     breakdown_figure,
     continual_figure,
+    family_fronts,
     hypervolume_figure,
     objectives_3d,
     parallel_figure,
@@ -105,10 +106,55 @@ def _figures(a: _Analysis) -> dict[str, go.Figure]:
         figures[f"fig-breakdown-{position}"] = breakdown_figure(
             a.records[index], title=f"{profile}: {kind} design #{index}, cost by component"
         )
+    if _families(a):
+        figures["fig-families"] = family_fronts(a.frame, profiles=a.profiles)
     pareto = [a.records[int(i)] for i in a.frame.loc[a.frame["pareto"], "index"]]
     if any((r.get("sim") or {}).get("tasks") for r in pareto):
         figures["fig-continual"] = continual_figure(pareto, profiles=a.profiles)
     return figures
+
+
+def _families(a: _Analysis) -> list[str]:
+    """Network families among the simulated designs (several: the report compares them)."""
+    if "family" not in a.frame:
+        return []
+    simulated = a.frame[~a.frame["prescreened"]]
+    families = list(dict.fromkeys(simulated["family"].dropna()))
+    return families if len(families) > 1 else []
+
+
+def _twin_table(a: _Analysis) -> str:
+    """Each simulated spiking design on a device's Pareto front, its inference energy and that
+    of its ANN twin (same layers and weight precision) on the same device."""
+    rows = []
+    for row in a.frame[a.frame["pareto"]].sort_values(["profile", "index"]).to_dict("records"):
+        cost = a.records[int(row["index"])].get("cost") or {}
+        twin = cost.get("ann_twin_energy_infer_j")
+        energy = row.get("energy_infer")
+        if twin is None or energy is None or math.isnan(energy):
+            continue
+        candidate = a.records[int(row["index"])].get("candidate") or {}
+        family = candidate.get("family", "stdp")
+        width = candidate.get("neurons") if family == "stdp" else candidate.get("hidden")
+        ratio = energy / twin if twin else math.nan
+        rows.append("<tr>" + "".join([
+            _cell(row["profile"], str(row["profile"])), _cell(row["index"], str(row["index"])),
+            _cell(family, family), _cell(width, fmt(width)),
+            _cell(candidate.get("weight_bits"), fmt(candidate.get("weight_bits"))),
+            _cell(row.get("accuracy"), fmt_metric("accuracy", row.get("accuracy"))),
+            _cell(energy, fmt(energy, "J")), _cell(twin, fmt(twin, "J")),
+            _cell(ratio, f"{ratio:.2f}x"),
+            _cell(ratio < 1, "SNN" if ratio < 1 else "ANN"),
+        ]) + "</tr>")
+    if not rows:
+        return "<p class=\"note\">No spiking design on a front.</p>"
+    head = "".join(f"<th scope=\"col\">{h}</th>" for h in (
+        "device", "#", "family", "layer width", "weight bits", "accuracy", "SNN inference",
+        "ANN twin inference", "SNN / ANN", "cheaper"))
+    return (f"<table class=\"sortable\" id=\"twin-table\"><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table><p class=\"note\">ANN twin: the ReLU "
+            "network with the same layers (inputs, width, 10 outputs) and weight precision, "
+            "priced by its MACs on the same device (docs/spike-economy.md).</p>")
 
 
 def _highlighted(a: _Analysis) -> dict[str, int]:
@@ -145,6 +191,11 @@ def build_report(run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]
             "budgets; the star is the recommended design. Grey crosses on the 0 % row: designs "
             "the analytical pre-screen rejected (never simulated, so without an accuracy) at "
             "their estimated cost; hover for the reason.</p>"),
+        *([_section("families", "Network families", _plot(figures, "fig-families")
+                    + "<p class=\"note\">Feasible simulated designs by family; the line is each "
+                    "family's accuracy/inference-energy front.</p>")] if "fig-families" in figures
+          else []),
+        _section("snn-vs-ann", "Each SNN beside its ANN twin", _twin_table(a)),
         _section("objectives-3d", "Objectives in 3-D", _plot(figures, "fig-objectives-3d")),
         _section("parallel", "Parameters and objectives", _plot(figures, "fig-parallel")),
         _section("pareto-designs", "Pareto designs", _pareto_table(a)),

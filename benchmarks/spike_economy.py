@@ -1,0 +1,310 @@
+"""Spike economy: gradient-trained SNNs, activity regularisation, ISI-modulated synapses, and
+their ANN twin, on Fashion-MNIST (issue 11 targets; docs/spike-economy.md).
+
+Settings of every run: 10,000 training / 2,000 test samples, T = 25, 3 epochs, Adam lr 1e-3,
+batch 128, one thread; accuracy with float32 weights, energy priced at float32 (what was
+simulated) with the measured inference activity (``costmodels.price_layered``).
+
+Suites (``--suite``, repeatable; default all):
+
+- ``speed``: ``surrogate`` 784-256-10, rate coding: training and inference ms/sample
+  (target: training <= the snnTorch anchor, 0.59-0.73 ms/sample, on the same machine;
+  accuracy within 1 point of the anchor's 81.75 %).
+- ``compare``: 784-256-10, rate coding, ``--seeds`` seeds per arm: ``surrogate`` without and
+  with each regulariser at its default strength, ``imsnn`` (and, on ``--ablation-seeds``,
+  ``imsnn`` with the selective rule off), ``ann``, ``ann`` + l1, and ``converted`` from both
+  (direct input, the analog-current route of conversion). Targets: l1 >= 60 % fewer hidden
+  spikes at <= 0.5 point loss; imsnn >= 70 % fewer spikes at <= 1.5 points loss; converted
+  within 1.5 points of its ANN; the regularised ANN converts with >= 50 % fewer synaptic
+  operations at <= 1 point loss.
+- ``deep``: the surrogate/l1/imsnn comparison on 784-256-256-10 (rate coding).
+- ``direct``: the surrogate/l1 comparison on 784-256-10 with direct (analog first layer) input.
+- ``devices`` (no simulation): for every shipped profile, the inference energy of the SNN
+  (at the hidden spike rates the ``compare`` suite measures without and with l1) beside its
+  ANN twin, and the break-even spike rate below which the SNN is cheaper
+  (``costmodels.break_even_spike_rate``), for 784-256-10 (rate and direct input) and
+  784-256-256-10 (direct input), 8-bit weights, 16-bit state.
+
+Each table gives accuracy (mean +- sd over seeds), hidden spikes, all spikes, synaptic
+operations and MACs per test sample, and the priced inference energy on the event-driven
+ASIC and Loihi-like profiles and on the dense Jetson, beside the unregularised baseline.
+Run niced, one suite at a time; tables are appended to benchmarks/RESULTS.md unless
+``--no-record``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+
+from _record import record
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from costmodels import (  # noqa: E402
+    LayeredActivity,
+    LayeredDesign,
+    break_even_spike_rate,
+    estimated_activity,
+    price_layered,
+)
+from hwprofiles import BUILTIN_DIR, load_profile  # noqa: E402
+from sim import (  # noqa: E402
+    DatasetNotFoundError,
+    LayeredConfig,
+    default_strength,
+    load_dataset,
+    run_layered,
+)
+
+ANCHOR_ACCURACY = 81.75
+ANCHOR_TRAIN_MS = (0.59, 0.73)
+PROFILES = ("generic_asic_45nm", "loihi1_like", "jetson_nano")
+
+
+@dataclass
+class Arm:
+    """One benchmark arm: a label and the config fields that differ from the base."""
+
+    label: str
+    fields: dict
+
+
+@dataclass
+class Outcome:
+    """Mean figures of one arm over its seeds."""
+
+    label: str
+    accuracy: list[float]
+    hidden_spikes: float
+    spikes: float
+    sops: float
+    macs: float
+    energy: dict[str, float]
+    train_ms: float
+    infer_ms: float
+    details: dict
+
+    @property
+    def acc(self) -> float:
+        return 100 * float(np.mean(self.accuracy))
+
+    @property
+    def acc_sd(self) -> float:
+        return 100 * float(np.std(self.accuracy))
+
+
+def run_arm(arm: Arm, base: dict, seeds: int) -> Outcome:
+    results = [run_layered(LayeredConfig(**{**base, **arm.fields, "seed": s})) for s in range(seeds)]
+    infer = [r.activity["infer"] for r in results]
+    first = results[0]
+    cfg = first.config
+    assert cfg is not None
+    design = LayeredDesign(cfg.family, tuple(first.layers), weight_bits=32, state_bits=32,
+                           timesteps=cfg.timesteps, coding=cfg.coding)
+    energy = {}
+    for pid in PROFILES:
+        profile = load_profile(pid)
+        energy[pid] = float(np.mean([
+            price_layered(profile, design, infer=LayeredActivity.from_sim(a)).energy_infer_j["total"]
+            for a in infer]))
+    details: dict = {}
+    for key in ("ann_accuracy", "blocked_fraction"):
+        values = [r.details[key] for r in results if key in r.details]
+        if values:
+            details[key] = float(np.mean(values))
+    return Outcome(
+        label=arm.label, accuracy=[r.accuracy for r in results],
+        hidden_spikes=float(np.mean([sum(a["spikes_per_layer"][:-1]) for a in infer])),
+        spikes=float(np.mean([a["spikes"] for a in infer])),
+        sops=float(np.mean([a["synaptic_events"] for a in infer])),
+        macs=float(np.mean([a["macs"] for a in infer])),
+        energy=energy,
+        train_ms=float(np.mean([r.train_ms_per_sample for r in results])),
+        infer_ms=float(np.mean([r.infer_ms_per_sample for r in results])),
+        details=details,
+    )
+
+
+def _pct(new: float, old: float) -> str:
+    return "-" if old == 0 else f"{100 * (new - old) / old:+.1f} %"
+
+
+def table(outcomes: list[Outcome], baseline: Outcome) -> str:
+    head = ("| arm | seeds | accuracy % | hidden spikes | all spikes | SOPs | MACs | "
+            + " | ".join(f"E {p} (uJ)" for p in PROFILES)
+            + " | hidden spikes vs base | SOPs vs base | E ASIC vs base |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for o in outcomes:
+        lines.append(
+            f"| {o.label} | {len(o.accuracy)} | {o.acc:.2f} +- {o.acc_sd:.2f} | {o.hidden_spikes:,.1f} | "
+            f"{o.spikes:,.1f} | {o.sops:,.0f} | {o.macs:,.0f} | "
+            + " | ".join(f"{1e6 * o.energy[p]:.3g}" for p in PROFILES)
+            + f" | {_pct(o.hidden_spikes, baseline.hidden_spikes)} | {_pct(o.sops, baseline.sops)}"
+            f" | {_pct(o.energy[PROFILES[0]], baseline.energy[PROFILES[0]])} |")
+    return "\n".join(lines)
+
+
+def check(name: str, ok: bool, detail: str) -> str:
+    line = f"target {name}: {'MET' if ok else 'NOT MET'} ({detail})"
+    print(line)
+    return line
+
+
+def suite_speed(base: dict, seeds: int) -> tuple[str, list[str]]:
+    o = run_arm(Arm("surrogate", {"family": "surrogate"}), base, seeds)
+    body = ("| family | seeds | accuracy % | train ms/sample | infer ms/sample | hidden spikes |\n"
+            "|---|---:|---:|---:|---:|---:|\n"
+            f"| surrogate 784-256-10 | {seeds} | {o.acc:.2f} +- {o.acc_sd:.2f} | {o.train_ms:.3f} | "
+            f"{o.infer_ms:.3f} | {o.hidden_spikes:,.1f} |")
+    notes = [
+        check("surrogate accuracy within 1 point of snnTorch 81.75 %",
+              abs(o.acc - ANCHOR_ACCURACY) <= 1.0, f"{o.acc:.2f} %"),
+        check("surrogate training <= snnTorch 0.59-0.73 ms/sample",
+              o.train_ms <= ANCHOR_TRAIN_MS[1], f"{o.train_ms:.3f} ms/sample; the anchor's "
+              "range was measured on a 2-core machine like this one, not beside this run"),
+    ]
+    try:
+        import snntorch  # noqa: F401
+    except ImportError:
+        notes.append("snnTorch is not installed here: compared with the anchor figures")
+    return body, notes
+
+
+def suite_compare(base: dict, seeds: int, ablation_seeds: int) -> tuple[str, list[str]]:
+    arms = [Arm("surrogate", {"family": "surrogate"})]
+    arms += [Arm(f"surrogate + {reg} {default_strength('surrogate', reg):g}",
+                 {"family": "surrogate", "activity_reg": reg}) for reg in ("l1", "l2", "hoyer")]
+    arms += [Arm("imsnn", {"family": "imsnn"})]
+    outcomes = [run_arm(a, base, seeds) for a in arms]
+    if ablation_seeds:
+        outcomes.append(run_arm(Arm("imsnn, selective rule off", {"family": "imsnn", "selective": False}),
+                                base, ablation_seeds))
+    ann_arms = [Arm("ann", {"family": "ann"}),
+                Arm(f"ann + l1 {default_strength('ann', 'l1'):g}", {"family": "ann", "activity_reg": "l1"}),
+                Arm("converted (direct input)", {"family": "converted", "coding": "direct"}),
+                Arm(f"converted from ann + l1 {default_strength('ann', 'l1'):g} (direct input)",
+                    {"family": "converted", "coding": "direct", "activity_reg": "l1"}),
+                Arm("converted (rate input)", {"family": "converted"})]
+    ann = [run_arm(a, base, seeds) for a in ann_arms]
+    surrogate, l1, imsnn = outcomes[0], outcomes[1], outcomes[4]
+    conv, conv_l1 = ann[2], ann[3]
+    notes = [
+        check("l1 >= 60 % fewer hidden spikes at <= 0.5 point loss",
+              l1.hidden_spikes <= 0.4 * surrogate.hidden_spikes and surrogate.acc - l1.acc <= 0.5,
+              f"{_pct(l1.hidden_spikes, surrogate.hidden_spikes)} hidden spikes, accuracy "
+              f"{l1.acc - surrogate.acc:+.2f} points"),
+        check("imsnn >= 70 % fewer spikes than surrogate at <= 1.5 points loss",
+              imsnn.spikes <= 0.3 * surrogate.spikes and surrogate.acc - imsnn.acc <= 1.5,
+              f"{_pct(imsnn.spikes, surrogate.spikes)} spikes, accuracy "
+              f"{imsnn.acc - surrogate.acc:+.2f} points"),
+        check("converted within 1.5 points of its ANN",
+              abs(conv.acc - 100 * conv.details["ann_accuracy"]) <= 1.5,
+              f"{conv.acc:.2f} % vs ANN {100 * conv.details['ann_accuracy']:.2f} %"),
+        check("regularised ANN converts with >= 50 % fewer SOPs at <= 1 point loss",
+              conv_l1.sops <= 0.5 * conv.sops and conv.acc - conv_l1.acc <= 1.0,
+              f"{_pct(conv_l1.sops, conv.sops)} SOPs, accuracy {conv_l1.acc - conv.acc:+.2f} points"),
+        f"imsnn: selective rule cut {100 * imsnn.details.get('blocked_fraction', 0):.0f} % of the "
+        "ISI-path gradients in the last batch",
+    ]
+    body = (table(outcomes, surrogate) + "\n\nANN route (baseline: converted, direct input):\n\n"
+            + table(ann, conv))
+    return body, notes
+
+
+def suite_layers(base: dict, seeds: int, hidden: tuple[int, ...], coding: str,
+                 with_imsnn: bool) -> tuple[str, list[str]]:
+    fields = {"hidden": hidden, "coding": coding}
+    arms = [Arm("surrogate", {**fields, "family": "surrogate"}),
+            Arm(f"surrogate + l1 {default_strength('surrogate', 'l1'):g}",
+                {**fields, "family": "surrogate", "activity_reg": "l1"})]
+    if with_imsnn:
+        arms.append(Arm("imsnn", {**fields, "family": "imsnn"}))
+    arms.append(Arm("ann (twin)", {**fields, "family": "ann"}))
+    outcomes = [run_arm(a, base, seeds) for a in arms]
+    return table(outcomes, outcomes[0]), []
+
+
+#: Spikes per neuron per step of the unregularised and the l1 surrogate network (784-256-10,
+#: Fashion-MNIST, T = 25: 950 and 150 hidden spikes per sample, the snnTorch anchor; the
+#: ``compare`` suite measures this simulator's own).
+RATES = {"unregularised": 0.15, "l1": 0.025}
+
+
+def suite_devices(spike_rates: dict[str, float]) -> tuple[str, list[str]]:
+    designs = [("784-256-10, rate input", (784, 256, 10), "rate"),
+               ("784-256-10, direct input", (784, 256, 10), "direct"),
+               ("784-256-256-10, direct input", (784, 256, 256, 10), "direct")]
+    head = ("| device | execution | network | SNN unregularised (uJ) | SNN l1 (uJ) | ANN twin (uJ) "
+            "| break-even spike rate |")
+    lines = [head, "|---|---|---|---:|---:|---:|---:|"]
+    for pid in sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml")):
+        profile = load_profile(pid)
+        for label, layers, coding in designs:
+            design = LayeredDesign("surrogate", layers, weight_bits=8, state_bits=16,
+                                   timesteps=25, coding=coding)
+            snn = {name: price_layered(profile, design, infer=estimated_activity(
+                design, spike_rate=rate)).energy_infer_j["total"]
+                for name, rate in spike_rates.items()}
+            ann = price_layered(profile, design.twin()).energy_infer_j["total"]
+            rate = break_even_spike_rate(profile, design)
+            shown = ("never (the SNN costs more even silent)" if rate is None
+                     else "any rate" if rate >= 1.0 else f"{rate:.4f} ({100 * rate:.2f} % per step)")
+            lines.append(f"| {pid} | {profile.execution} | {label} | {1e6 * snn['unregularised']:.4g} "
+                         f"| {1e6 * snn['l1']:.4g} | {1e6 * ann:.4g} | {shown} |")
+    notes = [f"spike rates (spikes per neuron per step): {spike_rates}; rate-coded input at the "
+             "Fashion-MNIST mean intensity 0.286; 8-bit weights, 16-bit state, T = 25"]
+    return "\n".join(lines), notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", action="append",
+                        choices=("speed", "compare", "deep", "direct", "devices"))
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--ablation-seeds", type=int, default=1)
+    parser.add_argument("--train", type=int, default=10_000)
+    parser.add_argument("--test", type=int, default=2_000)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args(argv)
+    suites = args.suite or ["speed", "compare", "deep", "direct", "devices"]
+    if suites != ["devices"]:
+        try:
+            load_dataset("fashion-mnist", args.data_dir)
+        except DatasetNotFoundError as err:
+            print(f"Fashion-MNIST not found: {err}", file=sys.stderr)
+            return 2
+    base = dict(dataset="fashion-mnist", data_dir=args.data_dir, hidden=(256,), timesteps=25,
+                epochs=args.epochs, train_samples=args.train, test_samples=args.test)
+    settings = (f"Fashion-MNIST {args.train} train / {args.test} test, T = 25, {args.epochs} "
+                "epochs, Adam lr 1e-3, batch 128, one thread; float32")
+    for suite in suites:
+        if suite == "devices":
+            body, notes = suite_devices(RATES)
+            print(body)
+            if not args.no_record:
+                record("spike_economy: devices", body, notes)
+            continue
+        if suite == "speed":
+            body, notes = suite_speed(base, args.seeds)
+        elif suite == "compare":
+            body, notes = suite_compare(base, args.seeds, args.ablation_seeds)
+        elif suite == "deep":
+            body, notes = suite_layers(base, args.seeds, (256, 256), "rate", True)
+        else:
+            body, notes = suite_layers(base, args.seeds, (256,), "direct", False)
+        print(body)
+        if not args.no_record:
+            record(f"spike_economy: {suite}", body, [settings, *notes])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
