@@ -47,6 +47,7 @@ from pydantic_core import PydanticCustomError
 
 from snn_dse.domains import (
     ACTIVITY_REG_STRENGTH,
+    applies,
     ACTIVITY_REGULARISERS,
     FAMILIES,
     FLOAT_BITS,
@@ -253,31 +254,6 @@ class RealParam:
 
 
 Param = IntParam | ChoiceParam | RealParam
-
-#: Parameters of the Diehl & Cook network only, and of the layered families only.
-STDP_ONLY = ("neurons", "inhibition", "rule", "inhibition_strength")
-LAYERED_ONLY = ("hidden", "activity_reg", "activity_reg_strength")
-
-
-def applies(name: str, candidate: Mapping[str, Any]) -> bool:
-    """Whether parameter ``name`` shapes the design ``candidate`` describes.
-
-    ``family`` (default ``stdp``) decides: the STDP parameters (``STDP_ONLY``) apply to
-    ``stdp`` only, the layered ones (``LAYERED_ONLY``) to the other families,
-    ``activity_reg_strength`` only with a regulariser, ``timesteps`` to every spiking family
-    (not ``ann``). Every other parameter applies to every design.
-    """
-    family = candidate.get("family", "stdp")
-    if name in STDP_ONLY:
-        return family == "stdp"
-    if name in LAYERED_ONLY:
-        if family == "stdp":
-            return False
-        return name != "activity_reg_strength" or candidate.get("activity_reg", "none") != "none"
-    if name == "timesteps":
-        return family != "ann"
-    return True
-
 
 #: Parameters whose value decides which others apply (``applies``).
 _CONTROLS = ("family", "activity_reg")

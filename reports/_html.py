@@ -37,6 +37,7 @@ from reports._figures import (
     pareto_scatter,
 )
 from reports._format import UNITS, fmt, fmt_metric, label
+from snn_dse.domains import applies
 
 __all__ = ["build_report", "report_figures", "write_report"]
 
@@ -361,7 +362,9 @@ def _design_table(
         cells = []
         for name, _ in columns:
             value = row.get(name)
-            if name in UNITS or name.startswith("constraint_"):
+            if name in params and not applies(name, row):
+                cells.append(_cell("", "–"))
+            elif name in UNITS or name.startswith("constraint_"):
                 cells.append(_cell(value, fmt_metric(name, value)))
             elif name == "violation":
                 cells.append(_cell(value, f"{100 * value:.1f} %"))

@@ -31,6 +31,9 @@ __all__ = [
     "ACTIVITY_REG_STRENGTH",
     "CODINGS",
     "HIDDEN",
+    "LAYERED_ONLY",
+    "STDP_ONLY",
+    "applies",
     "FAMILIES",
     "LAYERED_FAMILIES",
     "FLOAT_BITS",
@@ -232,6 +235,32 @@ STATE_BITS = IntDomain("state_bits", ((1, FLOAT_BITS),))
 NEURONS = IntDomain("neurons", ((1, 100_000),))
 #: Presentation length of one sample in 1 ms steps.
 TIMESTEPS = IntDomain("timesteps", ((1, 100_000),))
+#: Parameters of the Diehl & Cook network only, and of the layered families only.
+STDP_ONLY = ("neurons", "inhibition", "rule", "inhibition_strength")
+LAYERED_ONLY = ("hidden", "activity_reg", "activity_reg_strength")
+
+
+def applies(name: str, candidate: Mapping[str, Any]) -> bool:
+    """Whether design parameter ``name`` shapes the design ``candidate`` describes.
+
+    ``family`` (default ``stdp``) decides: the STDP parameters (``STDP_ONLY``) apply to
+    ``stdp`` only, the layered ones (``LAYERED_ONLY``) to the other families,
+    ``activity_reg_strength`` only with a regulariser, ``timesteps`` to every spiking family
+    (not ``ann``). Every other parameter applies to every design. The design space
+    canonicalises a parameter that does not apply; tables show it as not applicable.
+    """
+    family = candidate.get("family", "stdp")
+    if name in STDP_ONLY:
+        return family == "stdp"
+    if name in LAYERED_ONLY:
+        if family == "stdp":
+            return False
+        return name != "activity_reg_strength" or candidate.get("activity_reg", "none") != "none"
+    if name == "timesteps":
+        return family != "ann"
+    return True
+
+
 #: Hidden layer width of a layered family.
 HIDDEN = IntDomain("hidden", ((1, 100_000),))
 #: Strength of an activity regulariser (multiplies the penalty in the training loss).

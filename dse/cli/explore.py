@@ -30,7 +30,7 @@ from dse._explore import (
     explore,
 )
 from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
-from snn_dse.domains import DEFAULT_ROUNDING
+from snn_dse.domains import DEFAULT_ROUNDING, applies
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
 
@@ -109,7 +109,8 @@ def _design_table(
         table.add_row(
             str(record["index"]),
             *([record["profile"]] if several else []),
-            *(str(record["candidate"].get(name, "")) for name in parameters),
+            *(str(record["candidate"].get(name, "")) if applies(name, record["candidate"])
+              else "–" for name in parameters),
             *(_value(k, record["objectives"][k]) for k in keys),
             *excess,
         )
