@@ -22,6 +22,11 @@ Prints a table and appends it to benchmarks/RESULTS.md with machine, date and co
 
 from __future__ import annotations
 
+#: What every record of this benchmark must say about its accuracy column.
+SYNTHETIC = ("accuracy is SYNTHETIC (make_recorded_designs.synthetic_accuracy, a plausible "
+             "deterministic model), not simulated; memory and energy come from the real cost "
+             "model. The figures compare search engines, not designs.")
+
 import argparse
 import csv
 import sys
@@ -132,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     report = "\n".join(lines)
     print(report)
     if not args.no_record:
-        record("search_quality", report, argv=argv)
+        record("search_quality", report, argv=argv, notes=[SYNTHETIC])
 
 
 if __name__ == "__main__":

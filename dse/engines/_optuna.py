@@ -48,8 +48,7 @@ def _distribution(param: Param) -> BaseDistribution:
 
 def _sampler(name: str, seed: int, population_size: int) -> BaseSampler:
     """NSGA-II with one batch per generation, or multivariate TPE (it models interactions such as
-    inhibition kind x strength; on benchmarks/search_quality.py it was both better and 4x faster
-    than the independent TPE)."""
+    inhibition kind x strength)."""
     if name == "nsga2":
         return NSGAIISampler(population_size=population_size, seed=seed)
     return TPESampler(seed=seed, multivariate=True)
