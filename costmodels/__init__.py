@@ -18,11 +18,8 @@ from costmodels._layered import (
 )
 from costmodels._memory import COMPONENTS, footprint_bytes
 from costmodels._report import CostReport
-from snn_dse.domains import MNIST_MEAN_INTENSITY
+from snn_dse.domains import DC_MAX_RATE_HZ, MNIST_MEAN_INTENSITY
 
-#: The Diehl & Cook maximum input rate (63.75 Hz): default for estimated activity, with the
-#: MNIST mean pixel intensity (``snn_dse.MNIST_MEAN_INTENSITY``).
-DC_MAX_RATE_HZ = 63.75
 
 __all__ = [
     "COMPONENTS",

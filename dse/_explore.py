@@ -51,6 +51,13 @@ from dse._pipeline import (
     prepare,
     simulate_and_price,
 )
+from dse._defaults import (
+    DEFAULT_DATASET,
+    DEFAULT_EVALUATIONS,
+    DEFAULT_PROFILE,
+    DEFAULT_TEST_SAMPLES,
+    DEFAULT_TRAIN_SAMPLES,
+)
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
@@ -66,13 +73,6 @@ from snn_dse.domains import (
 )
 from snn_dse.errors import DseError, InputError, NoFeasibleDesignError
 
-#: Default fidelity, chosen so a default ``dse explore`` finishes in under 3 minutes on 2 cores
-#: (benchmarks/RESULTS.md): the embedded digits dataset (8x8 pixels).
-DEFAULT_PROFILE = "generic_asic_45nm"
-DEFAULT_DATASET = "digits"
-DEFAULT_EVALUATIONS = 100
-DEFAULT_TRAIN_SAMPLES = 1000
-DEFAULT_TEST_SAMPLES = 400
 
 
 class ExplorationInterrupted(DseError):

@@ -8,6 +8,7 @@ end (also of an interrupted run) ``run.json`` (the run dict) and what ``reports`
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,6 +21,8 @@ from dse._store import STORE_NAME, ResultStore
 RUN_JSON = "run.json"
 REPORT_HTML = "report.html"
 OPTUNA_DB = "optuna.sqlite3"
+#: sha256 of what the outputs show (:func:`outputs_digest`), written after them.
+OUTPUTS_DIGEST = "outputs.sha256"
 
 
 def load_run(run_dir: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -49,13 +52,40 @@ def record_counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     }
 
 
+#: Keys of the run dict that change on every invocation without changing what is reported.
+_VOLATILE = ("timings", "counts", "command")
+
+
+def outputs_digest(run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 of what the outputs show: the evaluation records and the run dict without its
+    timings, counters and command line."""
+    content = {"run": {k: v for k, v in run.items() if k not in _VOLATILE},
+               "evaluations": list(evaluations)}
+    blob = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 def write_outputs(
     run_dir: Path, run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]]
 ) -> dict[str, Path]:
     """Write ``run.json``, the exports of ``reports.write_exports`` (``evaluations.csv``,
-    ``pareto.csv``, ``results.json``) and ``report.html``; return their paths by name."""
+    ``pareto.csv``, ``results.json``) and ``report.html``; return their paths by name.
+
+    When ``outputs.sha256`` says the outputs already show exactly these records and this run
+    (the same :func:`outputs_digest`), and they all exist, only ``run.json`` is rewritten: a
+    re-run of a finished exploration does not rebuild its report."""
     paths = {"run": run_dir / RUN_JSON}
+    stamp = run_dir / OUTPUTS_DIGEST
+    outputs = {"evaluations": run_dir / reports.EVALUATIONS_CSV,
+               "pareto": run_dir / reports.PARETO_CSV,
+               "results": run_dir / reports.RESULTS_JSON,
+               "report": run_dir / REPORT_HTML}
+    digest = outputs_digest(run, evaluations)
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
     paths["run"].write_text(json.dumps(dict(run), indent=2) + "\n")
-    paths |= reports.write_exports(run, evaluations, run_dir)
-    paths["report"] = reports.write_report(run, evaluations, run_dir / REPORT_HTML)
-    return paths
+    if previous != digest or not all(path.is_file() for path in outputs.values()):
+        stamp.unlink(missing_ok=True)
+        outputs = reports.write_exports(run, evaluations, run_dir)
+        outputs["report"] = reports.write_report(run, evaluations, run_dir / REPORT_HTML)
+        stamp.write_text(digest + "\n", encoding="utf-8")
+    return paths | outputs

@@ -25,7 +25,7 @@ _LAZY = {
     "reports._data": ("evaluations_frame", "hypervolume_curves", "nearest_designs",
                       "normalisation_bounds", "objective_matrix", "recommend",
                       "recommendations"),
-    "reports._exports": ("CSV_COLUMNS", "csv_frame", "run_document", "write_exports",
+    "reports._exports": ("CSV_COLUMNS", "EVALUATIONS_CSV", "PARETO_CSV", "RESULTS_JSON", "csv_frame", "run_document", "write_exports",
                          "write_run_document"),
     "reports._figures": ("breakdown_figure", "continual_figure", "hypervolume_figure",
                          "objectives_3d", "parallel_figure", "pareto_scatter"),

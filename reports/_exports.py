@@ -28,7 +28,7 @@ from reports._data import (
     run_objectives,
 )
 
-__all__ = ["CSV_COLUMNS", "csv_frame", "run_document", "write_exports", "write_run_document"]
+__all__ = ["CSV_COLUMNS", "EVALUATIONS_CSV", "PARETO_CSV", "RESULTS_JSON", "csv_frame", "run_document", "write_exports", "write_run_document"]
 
 EVALUATIONS_CSV = "evaluations.csv"
 PARETO_CSV = "pareto.csv"

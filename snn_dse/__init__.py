@@ -5,7 +5,7 @@ Every package (``hwprofiles``, ``costmodels``, ``sim``, ``dse``, ``reports``) ma
 it imports none of them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from snn_dse.domains import (
     ACTIVITY_REGULARISERS,
@@ -37,10 +37,18 @@ from snn_dse.errors import DseError, InputError, InternalError, NoFeasibleDesign
 from snn_dse.metrics import DEFAULT_OBJECTIVES, METRICS, Metric, metric
 from snn_dse.units import format_si
 
-try:
-    __version__ = version("snn-dse")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed metadata on first use (kept off start-up)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'snn_dse' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("snn-dse")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0.0.0+unknown"
 
 __all__ = [
     "ACTIVITY_REGULARISERS",

@@ -25,6 +25,7 @@ from snn_dse.errors import InputError
 
 __all__ = [
     "DATASETS",
+    "DC_MAX_RATE_HZ",
     "DEFAULT_ROUNDING",
     "ENGINES",
     "ACTIVITY_REGULARISERS",
@@ -268,6 +269,9 @@ ACTIVITY_REG_STRENGTH = RealDomain("activity_reg_strength", 0.0, None)
 #: Lateral inhibition per spike (direct) or inhibitory weight (population), mV.
 INHIBITION_STRENGTH = RealDomain("inhibition_strength", 0.0, None, "mV")
 
+#: Diehl & Cook's Poisson rate of a white pixel, Hz (Diehl & Cook 2015: 63.75 Hz), the default
+#: input rate of estimated activity.
+DC_MAX_RATE_HZ = 63.75
 #: Mean pixel intensity of the MNIST training set in [0, 1] (LeCun et al.; the 0.1307 of the
 #: usual MNIST normalisation), the reference of the weight-norm rule and of estimated activity.
 MNIST_MEAN_INTENSITY = 0.1307

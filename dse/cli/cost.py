@@ -10,29 +10,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from costmodels import (
-    DC_MAX_RATE_HZ,
-    MNIST_MEAN_INTENSITY,
-    Activity,
-    LayeredActivity,
-    LayeredDesign,
-    SNNDesign,
-    check_limits,
-    estimate,
-    estimated_activity,
-    price_layered,
-)
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
-from hwprofiles import format_si, load_profile
-from snn_dse.domains import STATE_BITS, WEIGHT_BITS
+from snn_dse.domains import DC_MAX_RATE_HZ, MNIST_MEAN_INTENSITY, STATE_BITS, WEIGHT_BITS
 from snn_dse.errors import InputError
+from snn_dse.units import format_si
+
+if TYPE_CHECKING:
+    from costmodels import CostReport, SNNDesign
+    from hwprofiles import DeviceProfile
 
 
 @app.command("cost")
@@ -59,13 +51,17 @@ def cost_command(
     rule: Annotated[choice.Rule, typer.Option("--rule")] = "baseline",
     state_bits: Annotated[int, typer.Option("--state-bits", help=STATE_BITS.describe())] = 16,
     mean_intensity: Annotated[float, typer.Option(
-        "--mean-intensity", min=0.0, max=1.0, help="Mean pixel value (MNIST 0.1307).")] = MNIST_MEAN_INTENSITY,
+        "--mean-intensity", min=0.0, max=1.0, help="Mean pixel value (MNIST 0.1307).")] = (
+        MNIST_MEAN_INTENSITY),
     max_rate_hz: Annotated[float, typer.Option(
         "--max-rate", min=0.0, help="Input rate of a white pixel in Hz.")] = DC_MAX_RATE_HZ,
     profiles_dir: Annotated[Path | None, typer.Option("--profiles-dir")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
 ) -> None:
     """Memory, energy per training/inference sample and latency of one design on one profile."""
+    from costmodels import Activity, SNNDesign, check_limits, estimate
+    from hwprofiles import load_profile
+
     device = load_profile(profile, profiles_dir)
     if family != "stdp":
         _cost_layered(device, family, (inputs, *(hidden or (256,)), outputs), weight_bits,
@@ -94,9 +90,11 @@ def cost_command(
     _print_report(report, design)
 
 
-def _cost_layered(device, family: str, layers: tuple[int, ...], weight_bits: int,  # noqa: ANN001
+def _cost_layered(device: DeviceProfile, family: str, layers: tuple[int, ...], weight_bits: int,
                   state_bits: int, timesteps: int, coding: str, spike_rate: float,
                   mean_intensity: float, activity: Path | None, as_json: bool) -> None:
+    from costmodels import LayeredActivity, LayeredDesign, estimated_activity, price_layered
+
     design = LayeredDesign(family, layers, weight_bits, state_bits, timesteps, coding)
     if activity is None:
         infer = estimated_activity(design, spike_rate=spike_rate, mean_intensity=mean_intensity)
@@ -134,7 +132,7 @@ def _cost_layered(device, family: str, layers: tuple[int, ...], weight_bits: int
                      f"{format_si(data['ann_twin_energy_infer_j'], 'J')} per inference")
 
 
-def _print_report(report, design: SNNDesign) -> None:  # noqa: ANN001 - CostReport
+def _print_report(report: CostReport, design: SNNDesign) -> None:
     stdout.print(f"[bold]{report.profile}[/]: {design.neurons} neurons, {design.inputs} inputs, "
                  f"{design.inhibition} inhibition, {design.weight_bits}-bit weights, "
                  f"{design.timesteps} steps, {design.rule} (activity {report.activity_source})")

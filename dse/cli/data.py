@@ -12,8 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColum
 from rich.table import Table
 
 from dse.cli._app import app, stderr, stdout
-from sim._datasets import DATASETS, dataset_status
-from sim._fetch import fetch_dataset
+from snn_dse.domains import DATASETS
 
 data_app = typer.Typer(
     help="Datasets: list what is available and where; download MNIST and Fashion-MNIST.",
@@ -50,6 +49,8 @@ def list_datasets(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Show each dataset: available or not, where it is loaded from, samples and size."""
+    from sim._datasets import dataset_status
+
     statuses = [dataset_status(name, data_dir) for name in DATASETS]
     if as_json:
         typer.echo(json.dumps([status.to_dict() for status in statuses], indent=2))
@@ -90,6 +91,8 @@ def fetch(
     ] = False,
 ) -> None:
     """Download a dataset's four IDX files, checksum-verified, into the user cache (or DIR/NAME)."""
+    from sim._fetch import fetch_dataset
+
     tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description}"),

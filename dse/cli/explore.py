@@ -9,30 +9,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from hwprofiles import format_si
 from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from dse._explore import (
+from dse._defaults import (
     DEFAULT_DATASET,
     DEFAULT_EVALUATIONS,
     DEFAULT_PROFILE,
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,
-    ExploreOptions,
-    ExploreResult,
-    ProgressState,
-    explore,
 )
 from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
-from snn_dse.domains import DEFAULT_ROUNDING, applies
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
+from snn_dse.domains import DEFAULT_ROUNDING, applies
+from snn_dse.units import format_si
+
+if TYPE_CHECKING:
+    from dse._explore import ExploreResult, ProgressState
 
 
 @contextmanager
@@ -215,6 +214,8 @@ def explore_command(
     ] = False,
 ) -> None:
     """Search the design space for the best SNNs under memory/energy/latency budgets."""
+    from dse._explore import ExploreOptions, explore
+
     options = ExploreOptions(
         profiles=tuple(profile) if profile else (DEFAULT_PROFILE,),
         profiles_dir=profiles_dir,

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dse.cli._app import app, stderr, stdout
-from hwprofiles import ProfileError, format_si, list_profiles, load_profile
+from snn_dse.units import format_si
 
 profiles_app = typer.Typer(help="List, show and validate device profiles.", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
@@ -25,6 +25,8 @@ ProfilesDir = Annotated[
 @profiles_app.command("list")
 def list_command(profiles_dir: ProfilesDir = None) -> None:
     """List the profiles found: shipped ones, --profiles-dir and $DSE_PROFILES_PATH."""
+    from hwprofiles import list_profiles
+
     table = Table("id", "kind", "source")
     for entry in list_profiles(profiles_dir):
         table.add_row(entry.id, entry.kind, "builtin" if entry.builtin else str(entry.path))
@@ -38,6 +40,8 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated profile as JSON.")] = False,
 ) -> None:
     """Show a validated profile: every number with its unit, basis and reference."""
+    from hwprofiles import load_profile
+
     profile = load_profile(ref, profiles_dir)
     if as_json:
         stdout.print_json(json.dumps(profile.to_dict()))
@@ -62,6 +66,8 @@ def validate_command(
     profiles_dir: ProfilesDir = None,
 ) -> None:
     """Validate profile files: exit 0 when all are valid, 2 otherwise (one line per error)."""
+    from hwprofiles import ProfileError, load_profile
+
     failed = False
     for path in paths:
         try:

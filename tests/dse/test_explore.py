@@ -249,3 +249,17 @@ def test_rounding_is_validated_and_part_of_the_cache_key(tmp_path: Path) -> None
     )
     assert simulations(log) == 2 * first
     assert not any(r["cache_hit"] for r in nearest.evaluations if not r["prescreened"])
+
+
+def test_rerun_of_a_finished_run_keeps_its_report_a_resumed_one_rebuilds_it(
+        tmp_path: Path) -> None:
+    log = str(tmp_path / "calls.log")
+    with pytest.raises(ExplorationInterrupted):
+        explore(options(tmp_path), models=FakeModels(calls_log=log, interrupt_after=10))
+    report = tmp_path / "run" / "report.html"
+    report.write_text("marker")  # a rebuilt report overwrites this
+    explore(options(tmp_path), models=FakeModels())  # resumes: the store changes
+    assert "<html" in report.read_text().lower()
+    report.write_text("marker")
+    explore(options(tmp_path), models=FakeModels())  # finished: nothing changes
+    assert report.read_text() == "marker"

@@ -1,0 +1,11 @@
+"""Defaults of ``dse explore``, in a module light enough for the CLI to import at start-up.
+
+Default fidelity, chosen so a default ``dse explore`` finishes in under 3 minutes on 2 cores
+(benchmarks/RESULTS.md): the embedded digits dataset (8x8 pixels).
+"""
+
+DEFAULT_PROFILE = "generic_asic_45nm"
+DEFAULT_DATASET = "digits"
+DEFAULT_EVALUATIONS = 100
+DEFAULT_TRAIN_SAMPLES = 1000
+DEFAULT_TEST_SAMPLES = 400
