@@ -3,6 +3,7 @@
 See docs/profile-schema.md. Everything physical is held in SI units (J, W, s, Hz, B, B/s).
 """
 
+from hwprofiles._jsonschema import MODELINE, SCHEMA_FILE, profile_json_schema
 from hwprofiles._loader import (
     BUILTIN_DIR,
     ENV_VAR,
@@ -20,6 +21,8 @@ from hwprofiles._units import format_si, parse_quantity
 __all__ = [
     "BUILTIN_DIR",
     "ENV_VAR",
+    "MODELINE",
+    "SCHEMA_FILE",
     "SCHEMA_VERSION",
     "DeviceProfile",
     "Figure",
@@ -32,5 +35,6 @@ __all__ = [
     "load_profile",
     "parse_quantity",
     "profile_from_dict",
+    "profile_json_schema",
     "search_dirs",
 ]

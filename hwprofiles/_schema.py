@@ -23,13 +23,15 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    TypeAdapter,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from hwprofiles._units import quantity_to_si
+from hwprofiles._units import expected, quantity_to_si
 from snn_dse.yamlfile import StrictModel, at, unknown_key_error
 
 SCHEMA_VERSION = 1
@@ -126,7 +128,24 @@ def _figure_validator(unit: str):  # noqa: ANN202 - returns a pydantic validator
         return {"value": value, "unit": unit, "text": text, "basis": basis,
                 "reference": reference, "note": note}
 
-    return BeforeValidator(validate)
+    return BeforeValidator(validate, json_schema_input_type=_figure_input(unit))
+
+
+def _figure_input(unit: str) -> Any:
+    """What a profile file may write for a figure of ``unit`` (the JSON Schema of the field):
+    a quantity string (a plain number for ``unit`` 1), or a mapping with its provenance."""
+    if unit == "1":
+        value: Any = Annotated[float, Field(description="a plain number")]
+    else:
+        value = Annotated[str, Field(description=expected(unit),
+                                     pattern=r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*[^\d\s.+-]")]
+    return value | Annotated[dict[str, Any], WithJsonSchema({
+        "type": "object", "additionalProperties": False, "required": ["value"],
+        "properties": {"value": TypeAdapter(value).json_schema(),
+                       "basis": {"enum": list(BASES)},
+                       "reference": {"type": "string", "minLength": 1},
+                       "note": {"type": "string"}},
+    })]
 
 
 Energy = Annotated[Figure, _figure_validator("J")]

@@ -80,3 +80,12 @@ def validate_command(
         stdout.print(f"ok: {escape(str(path))} ({profile.id})", soft_wrap=True)
     if failed:
         raise typer.Exit(2)
+
+
+@profiles_app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of profile files (for editors: start a profile with
+    "# yaml-language-server: $schema=FILE" after saving this output as FILE)."""
+    from hwprofiles import profile_json_schema
+
+    typer.echo(json.dumps(profile_json_schema(), indent=2))
