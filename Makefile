@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean-venv
+.PHONY: demo test lint bench clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,14 @@ demo: $(STAMP)
 	$(BIN)/dse explore --profile generic_asic_45nm --memory-budget 48KiB --energy-budget 1uJ \
 		--evaluations 100 --seed 0 --out $(DEMO_OUT)
 
+# ruff (pyproject [tool.ruff]) over the whole tree, mypy --strict (pyproject [tool.mypy]) over
+# the packages; `make test` runs it first, so CI (.ci/run) does too.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 # pytest exit code 5 means "no tests collected"; treat it as a failure only when tests exist.
-test: $(STAMP)
+test: lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 

@@ -12,11 +12,10 @@ import time
 
 import numpy as np
 import pandas as pd
+from _record import record
 
 from costmodels import DC_MAX_RATE_HZ, MNIST_MEAN_INTENSITY, Activity, SNNDesign, estimate, estimate_many
 from hwprofiles import list_profiles, load_profile
-
-from _record import record
 
 RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": DC_MAX_RATE_HZ}
 

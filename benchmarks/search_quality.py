@@ -22,11 +22,6 @@ Prints a table and appends it to benchmarks/RESULTS.md with machine, date and co
 
 from __future__ import annotations
 
-#: What every record of this benchmark must say about its accuracy column.
-SYNTHETIC = ("accuracy is SYNTHETIC (make_recorded_designs.synthetic_accuracy, a plausible "
-             "deterministic model), not simulated; memory and energy come from the real cost "
-             "model. The figures compare search engines, not designs.")
-
 import argparse
 import csv
 import sys
@@ -37,8 +32,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from make_recorded_designs import TABLE, benchmark_space  # noqa: E402
 from _record import record  # noqa: E402
+from make_recorded_designs import TABLE, benchmark_space  # noqa: E402
 
 from dse._space import DesignSpace  # noqa: E402
 from dse.engines import make_engine  # noqa: E402
@@ -51,6 +46,11 @@ ENGINES = (("grid", "grid", "nsga2"), ("random", "random", "nsga2"), ("nsga2", "
            ("optuna-nsga2", "optuna", "nsga2"), ("optuna-tpe", "optuna", "tpe"))
 FRACTIONS = (16, 8, 4)
 TARGET = 0.95
+
+#: What every record of this benchmark must say about its accuracy column.
+SYNTHETIC = ("accuracy is SYNTHETIC (make_recorded_designs.synthetic_accuracy, a plausible "
+             "deterministic model), not simulated; memory and energy come from the real cost "
+             "model. The figures compare search engines, not designs.")
 
 
 def load_table(space: DesignSpace) -> dict[tuple, tuple[list[float], list[float]]]:
@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> None:
              f"exhaustive front {len(front)} designs; {args.seeds} seeds, batch {args.batch_size}; "
              "HV on log10 memory and energy, reference 10 % beyond the front's nadir",
              "",
-             "| engine | " + " | ".join(f"HV ratio @ {k} (1/{f})" for k, f in zip(budgets, FRACTIONS))
+             "| engine | "
+             + " | ".join(f"HV ratio @ {k} (1/{f})"
+                          for k, f in zip(budgets, FRACTIONS, strict=True))
              + " | min @ 1/4 | reach 0.95 (evals) | s/run |",
              "|---" * (len(budgets) + 4) + "|"]
     for label, engine_name, sampler in ENGINES:

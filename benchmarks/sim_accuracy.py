@@ -9,9 +9,9 @@ Suites (``--suite``, repeatable):
   (in-training quantization), post-training quantization with nearest rounding, and float32.
 - ``ablation``: the continual protocol (one class per task, no replay): ``baseline``,
   ``spikedyn`` with its default mechanisms, and ``spikedyn`` with each mechanism toggled in
-  turn (a default one off, an optional one on); mean over seeds of mean recent-task accuracy, mean previous-tasks accuracy (tasks
-  1..9) and final all-class accuracy. Target: spikedyn >= baseline + 3 points recent and
-  >= baseline - 2 points previous.
+  turn (a default one off, an optional one on); mean over seeds of mean recent-task accuracy,
+  mean previous-tasks accuracy (tasks 1..9) and final all-class accuracy. Target: spikedyn >=
+  baseline + 3 points recent and >= baseline - 2 points previous.
 
 Run one process at a time, niced, on one thread, e.g.
 ``nice .venv/bin/python benchmarks/sim_accuracy.py --suite ablation --dataset fashion-mnist
@@ -41,7 +41,6 @@ from sim import (  # noqa: E402
     load_dataset,
     run,
 )
-
 
 
 def _mean_runs(config: SimConfig, seeds: int) -> dict[str, float]:

@@ -5,7 +5,7 @@ Pure functions, vectorised with NumPy: :func:`estimate` prices one design with a
 """
 
 from costmodels._activity import COUNT_FIELDS, DT_S, EXC_SPIKES_PER_STEP, Activity, estimate_counts
-from costmodels._design import FLOAT_BITS, INHIBITIONS, RULES, DesignArrays, SNNDesign
+from costmodels._design import DesignArrays, SNNDesign
 from costmodels._estimate import check_limits, estimate, estimate_many, price
 from costmodels._layered import (
     LAYERED_FAMILIES,
@@ -18,8 +18,7 @@ from costmodels._layered import (
 )
 from costmodels._memory import COMPONENTS, footprint_bytes
 from costmodels._report import CostReport
-from snn_dse.domains import DC_MAX_RATE_HZ, MNIST_MEAN_INTENSITY
-
+from snn_dse.domains import DC_MAX_RATE_HZ, FLOAT_BITS, INHIBITIONS, MNIST_MEAN_INTENSITY, RULES
 
 __all__ = [
     "COMPONENTS",

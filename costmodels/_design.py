@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -25,11 +25,11 @@ class SNNDesign:
 
     inputs: int
     neurons: int
-    inhibition: Literal["population", "direct"]
+    inhibition: str
     weight_bits: int
     state_bits: int = 16
     timesteps: int = 350
-    rule: Literal["baseline", "spikedyn"] = "baseline"
+    rule: str = "baseline"
 
     def __post_init__(self) -> None:
         for name in ("inputs", "neurons", "timesteps", "weight_bits", "state_bits"):
@@ -129,12 +129,12 @@ class DesignArrays:
         for name in ("inputs", "neurons", "timesteps"):
             if np.any(getattr(arrays, name) < 1):
                 raise InputError(f"designs: {name} must be >= 1")
-        for domain in (WEIGHT_BITS, STATE_BITS):
-            value = getattr(arrays, domain.name)
+        for bits in (WEIGHT_BITS, STATE_BITS):
+            value = getattr(arrays, bits.name)
             accepted = np.zeros(value.shape, dtype=bool)
-            for low, high in domain.ranges:
+            for low, high in bits.ranges:
                 accepted |= (value >= low) & (value <= high) & (value == np.round(value))
             if not np.all(accepted):
-                raise InputError(f"designs: {domain.name} must be {domain.describe()}, got "
+                raise InputError(f"designs: {bits.name} must be {bits.describe()}, got "
                                  f"{sorted(set(value[~accepted].tolist()))}")
         return arrays

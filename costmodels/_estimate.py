@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from costmodels._activity import COUNT_FIELDS, Activity, estimate_counts
-from costmodels._design import FLOAT_BITS, DesignArrays, SNNDesign
+from costmodels._design import DesignArrays, SNNDesign
 from costmodels._energy import (
     compute_energy,
     event_energies,
@@ -23,6 +23,7 @@ from costmodels._memory import COMPONENTS, footprint_bytes, place
 from costmodels._ops import op_fields
 from costmodels._report import CostReport
 from hwprofiles import DeviceProfile, format_si
+from snn_dse.domains import FLOAT_BITS
 
 
 def price(profile: DeviceProfile, d: DesignArrays, train: Mapping[str, np.ndarray],

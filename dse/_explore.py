@@ -33,11 +33,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import reports
-from hwprofiles import load_profile
 
+import reports
 from dse._budgets import Budget, parse_budgets
 from dse._cache import EvaluationCache, code_version, default_cache_path
+from dse._defaults import (
+    DEFAULT_DATASET,
+    DEFAULT_EVALUATIONS,
+    DEFAULT_PROFILE,
+    DEFAULT_TEST_SAMPLES,
+    DEFAULT_TRAIN_SAMPLES,
+)
 from dse._objectives import DEFAULT_OBJECTIVES, Objective, minimised_vector, parse_objectives
 from dse._pipeline import (
     DatasetInfo,
@@ -51,17 +57,11 @@ from dse._pipeline import (
     prepare,
     simulate_and_price,
 )
-from dse._defaults import (
-    DEFAULT_DATASET,
-    DEFAULT_EVALUATIONS,
-    DEFAULT_PROFILE,
-    DEFAULT_TEST_SAMPLES,
-    DEFAULT_TRAIN_SAMPLES,
-)
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
 from dse.engines import Engine, make_engine
+from hwprofiles import load_profile
 from snn_dse import __version__
 from snn_dse.domains import (
     DATASETS,
@@ -72,7 +72,6 @@ from snn_dse.domains import (
     ROUNDING_MODES,
 )
 from snn_dse.errors import DseError, InputError, NoFeasibleDesignError
-
 
 
 class ExplorationInterrupted(DseError):

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from hwprofiles import format_si
-
 from dse._budgets import Budget, constraint_values
 from dse._cache import cache_key, canonical_json
+from hwprofiles import format_si
 
 #: Significant digits real-valued parameters are rounded to, so that near-identical proposals
 #: are one design (and one cache entry).
@@ -387,7 +386,6 @@ class RealModels:
         """Raise ``InputError`` for a space parameter no model understands."""
         from costmodels import SNNDesign
         from sim import LayeredConfig, SimConfig
-
         from snn_dse.errors import InputError
 
         known = _fields(SNNDesign) | _fields(SimConfig) | _fields(LayeredConfig)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import reports
-
 from dse._store import STORE_NAME, ResultStore
 
 RUN_JSON = "run.json"

@@ -359,7 +359,7 @@ class DesignSpace:
         if isinstance(param, ChoiceParam):
             if not all(is_number(v) for v in param.choices):
                 raise TypeError(f"{name} is categorical: {list(param.choices)}")
-            return min(param.choices), max(param.choices)  # type: ignore[type-var,return-value]
+            return min(param.choices), max(param.choices)  # type: ignore[return-value]
         return param.low, param.high
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
@@ -506,10 +506,9 @@ def _field_type(domain: Domain) -> Any:
 
 
 #: The space file's schema: every parameter a space file may set, with its shared domain.
-SpaceFile = create_model(
-    "SpaceFile", __base__=StrictModel,
-    **{name: (_field_type(domain) | None, None) for name, domain in _DOMAINS.items()},
-)
+_FIELDS: dict[str, Any] = {name: (_field_type(domain) | None, None)
+                           for name, domain in _DOMAINS.items()}
+SpaceFile = create_model("SpaceFile", __base__=StrictModel, **_FIELDS)
 
 
 def load_space(path: str | Path, base: DesignSpace | None = None) -> DesignSpace:

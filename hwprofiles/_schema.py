@@ -9,7 +9,6 @@ string also takes the provenance's ``note``.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -73,7 +72,7 @@ class Figure(BaseModel):
                 "reference": self.reference, "note": self.note}
 
 
-def _figure_validator(unit: str):  # noqa: ANN202 - returns a pydantic validator
+def _figure_validator(unit: str) -> BeforeValidator:
     """Validator turning a unit string or ``{value, basis, reference, note}`` into a Figure."""
 
     def validate(raw: Any, info: ValidationInfo) -> Any:

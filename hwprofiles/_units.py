@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import Any
 
 import pint
 
@@ -42,13 +43,13 @@ _EXAMPLES: dict[str, str] = {
 
 
 @cache
-def _registry() -> pint.UnitRegistry:
+def _registry() -> pint.UnitRegistry[Any]:
     """pint's registry; its parsed definitions are cached in the user cache directory
     (``cache_folder=":auto:"``), which cuts building it from ~0.9 s to ~0.2 s."""
     return pint.UnitRegistry(cache_folder=":auto:")
 
 
-def _signature(quantity: pint.Quantity) -> str:
+def _signature(quantity: pint.Quantity[Any]) -> str:
     return str(quantity.to_base_units().units)
 
 
@@ -70,7 +71,7 @@ def quantity_to_si(text: object, unit: str) -> float:
         raise ValueError(f"bare number {text!r}: expected {expected(unit)}")
     registry = _registry()
     try:
-        parsed = registry.Quantity(text.strip())
+        parsed: Any = registry.Quantity(text.strip())
     except Exception as error:  # pint raises several unrelated types for unparsable text
         raise ValueError(f"cannot parse {text!r} ({error}): expected {expected(unit)}") from None
     if not isinstance(parsed, pint.Quantity) or parsed.unitless:

@@ -17,8 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-from snn_dse.metrics import METRICS
-
 from reports._data import (
     evaluations_frame,
     hypervolume_curves,
@@ -27,8 +25,10 @@ from reports._data import (
     recommendations,
     run_objectives,
 )
+from snn_dse.metrics import METRICS
 
-__all__ = ["CSV_COLUMNS", "EVALUATIONS_CSV", "PARETO_CSV", "RESULTS_JSON", "csv_frame", "run_document", "write_exports", "write_run_document"]
+__all__ = ["CSV_COLUMNS", "EVALUATIONS_CSV", "PARETO_CSV", "RESULTS_JSON", "csv_frame",
+           "run_document", "write_exports", "write_run_document"]
 
 EVALUATIONS_CSV = "evaluations.csv"
 PARETO_CSV = "pareto.csv"

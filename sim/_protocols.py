@@ -167,7 +167,7 @@ def run_continual(
         correct = predict(test, assignment, classes) == test_y
 
         def task_accuracy(members: tuple[int, ...]) -> float:
-            return float(correct[np.isin(test_y, members)].mean())
+            return float(correct[np.isin(test_y, members)].mean())  # noqa: B023 (called at once)
 
         previous = [task_accuracy(t) for t in tasks[:k]]
         accuracy = float(correct.mean())

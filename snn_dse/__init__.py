@@ -38,7 +38,6 @@ from snn_dse.metrics import DEFAULT_OBJECTIVES, METRICS, Metric, metric
 from snn_dse.units import format_si
 
 
-
 def __getattr__(name: str) -> Any:
     """``__version__``, read from the installed metadata on first use (kept off start-up)."""
     if name != "__version__":

@@ -19,7 +19,7 @@ import math
 import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from snn_dse.errors import InputError
 
@@ -153,7 +153,7 @@ class IntDomain:
         """Whether ``value`` is an integer (integral floats count) inside one of the ranges."""
         if not is_integral(value):
             return False
-        number = int(value)  # type: ignore[call-overload]
+        number = int(cast(float, value))
         return any(low <= number <= high for low, high in self.ranges)
 
     def contains_range(self, low: int, high: int) -> bool:
@@ -185,7 +185,7 @@ class IntDomain:
               error: type[InputError] = InputError) -> int:
         """``value`` as an ``int`` if accepted, else raise ``error`` saying what is accepted."""
         if self.accepts(value):
-            return int(value)  # type: ignore[call-overload]
+            return int(cast(float, value))
         raise error(f"{where or self.name} must be {self.describe()}, got {value!r}")
 
 
@@ -202,7 +202,7 @@ class RealDomain:
         """Whether ``value`` is a finite number in range."""
         if not is_number(value):
             return False
-        number = float(value)  # type: ignore[arg-type]
+        number = float(cast(float, value))
         return math.isfinite(number) and number >= self.low and (
             self.high is None or number <= self.high)
 
@@ -217,7 +217,7 @@ class RealDomain:
               error: type[InputError] = InputError) -> float:
         """``value`` as a ``float`` if accepted, else raise ``error`` saying what is accepted."""
         if self.accepts(value):
-            return float(value)  # type: ignore[arg-type]
+            return float(cast(float, value))
         raise error(f"{where or self.name} must be {self.describe()}, got {value!r}")
 
 

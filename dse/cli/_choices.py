@@ -4,13 +4,22 @@ Typer shows the names in ``--help`` and rejects anything else (exit code 2). Add
 domain adds it here; a type checker sees every choice as a plain ``str``.
 """
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from snn_dse import domains
 
 if TYPE_CHECKING:
-    Dataset = Engine = Inhibition = Protocol = Quantization = Rounding = Rule = Sampler = str
-    Family = Coding = ActivityReg = str
+    Dataset: TypeAlias = str
+    Engine: TypeAlias = str
+    Inhibition: TypeAlias = str
+    Protocol: TypeAlias = str
+    Quantization: TypeAlias = str
+    Rounding: TypeAlias = str
+    Rule: TypeAlias = str
+    Sampler: TypeAlias = str
+    Family: TypeAlias = str
+    Coding: TypeAlias = str
+    ActivityReg: TypeAlias = str
 else:
     Dataset = Literal[domains.DATASETS.values]
     Engine = Literal[domains.ENGINES.values]

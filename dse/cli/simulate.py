@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -187,7 +187,7 @@ def simulate(
     stdout.print(_activity_table(data["activity"]))
 
 
-def _tasks_table(tasks: list[dict]) -> Table:
+def _tasks_table(tasks: list[dict[str, Any]]) -> Table:
     table = Table(title="continual tasks (accuracy after each task)")
     for name in ("task", "classes", "recent", "previous", "all seen"):
         table.add_column(name, justify="right")
@@ -199,7 +199,7 @@ def _tasks_table(tasks: list[dict]) -> Table:
     return table
 
 
-def _summary_table(protocol: str, data: dict) -> Table:
+def _summary_table(protocol: str, data: dict[str, Any]) -> Table:
     table = Table(title="simulation")
     table.add_column("result")
     table.add_column("value", justify="right")

@@ -6,7 +6,7 @@ The pymoo and Optuna engines are imported only when asked for, so the CLI starts
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any
 
 from dse._space import DesignSpace
 from dse.engines._base import FAILED_VALUE, Engine
@@ -23,7 +23,7 @@ def make_engine(
     n_constraints: int,
     seed: int,
     batch_size: int,
-    optuna_sampler: Literal["nsga2", "tpe"] = "nsga2",
+    optuna_sampler: str = "nsga2",
     optuna_storage: str | None = None,
     study_name: str | None = None,
     objective_names: list[str] | None = None,
@@ -37,7 +37,7 @@ def make_engine(
     the others. Raises :class:`InputError` for an unknown engine or sampler name.
     """
     ENGINES.check(name, "--engine")
-    common = {"space": space, "n_objectives": n_objectives, "n_constraints": n_constraints,
+    common: dict[str, Any] = {"space": space, "n_objectives": n_objectives, "n_constraints": n_constraints,
               "seed": seed, "batch_size": batch_size}
     if name == "grid":
         return GridEngine(**common)

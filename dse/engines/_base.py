@@ -89,5 +89,7 @@ class Engine(ABC):
     def _ask(self) -> list[Candidate]:
         """Propose the next batch (values may be NumPy scalars; :meth:`ask` canonicalises them)."""
 
-    def _tell(self, candidates: list[Candidate], F: NDArray[np.float64], G: NDArray[np.float64]) -> None:
+    def _tell(  # noqa: B027 - deliberately empty: a default, not an abstract method
+        self, candidates: list[Candidate], F: NDArray[np.float64], G: NDArray[np.float64]
+    ) -> None:
         """Learn from a told batch (validated, finite); engines that ignore results keep this."""

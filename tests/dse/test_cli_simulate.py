@@ -56,9 +56,8 @@ def test_simulate_subprocess_stdout_is_pure_json() -> None:
 
 
 def test_simulate_disable_mechanism(capsys) -> None:
-    from sim import MECHANISMS
-
     from dse.cli import simulate as module
+    from sim import MECHANISMS
 
     assert module._MECHANISMS_HELP == ", ".join(MECHANISMS)
     code = main(["simulate", *TINY, "--rule", "spikedyn", "--disable", "weight_decay", "--json"])
