@@ -22,6 +22,7 @@ from sim._layered import (
     run_layered,
 )
 from sim._regularisers import REGULARISERS
+from sim._nir import network_arrays, to_nir
 from sim._run import SimResult, default_weight_norm, run
 from sim._splits import Splits, class_tasks, make_splits, task_stream
 from sim.quantization import ROUNDING_MODES, PrecisionError, lsb, quantize
@@ -51,7 +52,9 @@ __all__ = [
     "load_dataset",
     "lsb",
     "make_splits",
+    "network_arrays",
     "quantize",
     "run",
     "task_stream",
+    "to_nir",
 ]
