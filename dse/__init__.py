@@ -4,8 +4,7 @@
 reads one back (also an interrupted one). See docs/architecture.md for the record format.
 """
 
-from importlib import import_module
-from typing import Any
+from snn_dse.lazy import lazy_exports
 
 #: Public names, by the module that defines them; each is imported on first access, so that
 #: ``import dse`` (and the CLI's start-up) stays light.
@@ -26,18 +25,8 @@ _LAZY = {
     "dse._store": ("ResultStore",),
     "dse.engines": ("ENGINES", "OPTUNA_SAMPLERS", "Engine", "make_engine"),
 }
-_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
-
-
-def __getattr__(name: str) -> Any:
-    """Load a lazily exported name from its module."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dse' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__all__ = sorted(name for names in _LAZY.values() for name in names)
 
 
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_MODULE_OF])
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -8,9 +8,6 @@ The Pareto utilities load eagerly; the rest (pandas, plotly) on first use, so im
 ``reports`` for ``pareto_mask`` stays cheap.
 """
 
-from importlib import import_module
-from typing import Any
-
 from reports._pareto import (
     hypervolume,
     hypervolume_history,
@@ -19,6 +16,7 @@ from reports._pareto import (
     normalised_hypervolume,
     pareto_mask,
 )
+from snn_dse.lazy import lazy_exports
 
 #: Public names loaded on first access, by module.
 _LAZY = {
@@ -32,7 +30,6 @@ _LAZY = {
     "reports._html": ("build_report", "report_figures", "write_report"),
     "reports._png": ("PngExportError", "write_pngs"),
 }
-_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = sorted([
     "hypervolume",
@@ -41,17 +38,8 @@ __all__ = sorted([
     "normalise",
     "normalised_hypervolume",
     "pareto_mask",
-    *_MODULE_OF,
+    *(name for names in _LAZY.values() for name in names),
 ])
 
 
-def __getattr__(name: str) -> Any:
-    """Load a lazily exported name from its module."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'reports' has no attribute {name!r}")
-    return getattr(import_module(module), name)
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_MODULE_OF])
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -7,35 +7,16 @@ it imports none of them.
 
 from typing import Any
 
-from snn_dse.domains import (
-    ACTIVITY_REGULARISERS,
-    CODINGS,
-    DATASETS,
-    DEFAULT_ROUNDING,
-    ENGINES,
-    FAMILIES,
-    FLOAT_BITS,
-    INHIBITION_STRENGTH,
-    INHIBITIONS,
-    LAYERED_FAMILIES,
-    MAX_FIXED_BITS,
-    MNIST_MEAN_INTENSITY,
-    NEURONS,
-    OPTUNA_SAMPLERS,
-    PROTOCOLS,
-    QUANTIZATION_MODES,
-    ROUNDING_MODES,
-    RULES,
-    STATE_BITS,
-    TIMESTEPS,
-    WEIGHT_BITS,
-    Choice,
-    IntDomain,
-    RealDomain,
-)
+from snn_dse import domains, errors, metrics, units
+from snn_dse.domains import *  # re-exported: domains.__all__
 from snn_dse.errors import DseError, InputError, InternalError, NoFeasibleDesignError
-from snn_dse.metrics import DEFAULT_OBJECTIVES, METRICS, Metric, metric
+from snn_dse.metrics import *  # re-exported: metrics.__all__
 from snn_dse.units import format_si
+
+__all__ = [  # built from the submodules' own lists
+    *domains.__all__, *metrics.__all__, *units.__all__,
+    "DseError", "InputError", "InternalError", "NoFeasibleDesignError", "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -48,40 +29,3 @@ def __getattr__(name: str) -> Any:
         return version("snn-dse")
     except PackageNotFoundError:  # running from a source tree that was not installed
         return "0.0.0+unknown"
-
-__all__ = [
-    "ACTIVITY_REGULARISERS",
-    "CODINGS",
-    "DATASETS",
-    "DEFAULT_OBJECTIVES",
-    "DEFAULT_ROUNDING",
-    "ENGINES",
-    "FAMILIES",
-    "FLOAT_BITS",
-    "INHIBITIONS",
-    "INHIBITION_STRENGTH",
-    "LAYERED_FAMILIES",
-    "MAX_FIXED_BITS",
-    "METRICS",
-    "MNIST_MEAN_INTENSITY",
-    "NEURONS",
-    "OPTUNA_SAMPLERS",
-    "PROTOCOLS",
-    "QUANTIZATION_MODES",
-    "ROUNDING_MODES",
-    "RULES",
-    "STATE_BITS",
-    "TIMESTEPS",
-    "WEIGHT_BITS",
-    "Choice",
-    "DseError",
-    "InputError",
-    "IntDomain",
-    "InternalError",
-    "Metric",
-    "NoFeasibleDesignError",
-    "RealDomain",
-    "__version__",
-    "format_si",
-    "metric",
-]
