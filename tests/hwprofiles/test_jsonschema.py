@@ -46,11 +46,12 @@ def test_every_shipped_profile_names_and_meets_the_schema(path: Path) -> None:
     VALIDATOR.validate(as_json(yaml.safe_load(text)))
 
 
-def test_documented_profiles_meet_the_schema() -> None:
-    doc = (ROOT / "docs" / "profile-schema.md").read_text(encoding="utf-8")
-    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", doc, re.S) if b.startswith(MODELINE)]
+@pytest.mark.parametrize("doc", ["README.md", "docs/profile-schema.md"])
+def test_documented_profiles_meet_the_schema(doc: str) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if b.startswith(MODELINE)]
     documents = [yaml.safe_load(b) for b in blocks]
-    assert any(documents), "the docs show no profile with the schema modeline"
+    assert any(documents), f"{doc} shows no profile with the schema modeline"
     for data in filter(None, documents):
         VALIDATOR.validate(as_json(data))
 
