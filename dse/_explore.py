@@ -412,7 +412,7 @@ class _Runner:
             optuna_sampler=plan.options.sampler,
             optuna_storage=plan.storage,
             study_name=study,
-            objective_names=[o.key for o in plan.objectives],
+            objective_names=[o.minimised_name for o in plan.objectives],
             constraint_names=[b.key for b in plan.budgets],
         )
 

@@ -48,6 +48,12 @@ class Metric:
         """``label`` with the unit, e.g. ``memory (B)``; fractions carry none."""
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
+    @property
+    def minimised_name(self) -> str:
+        """Name of the value an engine minimises (Optuna's metric name): ``1-accuracy`` for a
+        metric to maximise, the key otherwise."""
+        return f"1-{self.key}" if self.maximise else self.key
+
     def minimised(self, value: float | None) -> float:
         """The value an engine minimises. A missing accuracy (a design pre-screened out and
         never simulated) counts as the worst, 1.0 error; cost metrics are always present."""

@@ -219,6 +219,7 @@ def test_optuna_run_resumes_to_the_same_study(tmp_path: Path) -> None:
     study = optuna.load_study(study_name=resumed.run["studies"]["generic_asic_45nm"],
                               storage=resumed.run["storage"])
     assert [t.params for t in study.trials] == [t.params for t in stored.trials]
+    assert study.metric_names == ["1-accuracy", "memory", "energy_infer"]  # optuna-dashboard
 
 
 def test_continual_objectives_need_the_continual_protocol(tmp_path: Path) -> None:
