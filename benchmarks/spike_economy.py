@@ -290,7 +290,8 @@ def suite_devices(spike_rates: dict[str, float]) -> tuple[str, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suite", action="append",
                         choices=("speed", "compare", "imsnn", "deep", "direct", "devices"))
     parser.add_argument("--data-dir", default=None)

@@ -8,7 +8,6 @@ from costmodels._activity import COUNT_FIELDS, DT_S, EXC_SPIKES_PER_STEP, Activi
 from costmodels._design import DesignArrays, SNNDesign
 from costmodels._estimate import check_limits, estimate, estimate_many, price
 from costmodels._layered import (
-    LAYERED_FAMILIES,
     LayeredActivity,
     LayeredCost,
     LayeredDesign,
@@ -18,7 +17,14 @@ from costmodels._layered import (
 )
 from costmodels._memory import COMPONENTS, footprint_bytes
 from costmodels._report import CostReport
-from snn_dse.domains import DC_MAX_RATE_HZ, FLOAT_BITS, INHIBITIONS, MNIST_MEAN_INTENSITY, RULES
+from snn_dse.domains import (
+    DC_MAX_RATE_HZ,
+    FLOAT_BITS,
+    INHIBITIONS,
+    LAYERED_FAMILIES,
+    MNIST_MEAN_INTENSITY,
+    RULES,
+)
 
 __all__ = [
     "COMPONENTS",

@@ -46,10 +46,9 @@ from typing import Any
 
 import numpy as np
 
-from costmodels._design import FLOAT_BITS
 from costmodels._ops import op_energy, op_fields
 from hwprofiles import DeviceProfile
-from snn_dse.domains import CODINGS, LAYERED_FAMILIES
+from snn_dse.domains import CODINGS, FLOAT_BITS, LAYERED_FAMILIES
 from snn_dse.errors import InputError
 
 #: Assumption for estimated activity: spikes per spiking neuron per step. 0.15 is what the

@@ -47,7 +47,6 @@ from pydantic_core import PydanticCustomError
 
 from snn_dse.domains import (
     ACTIVITY_REG_STRENGTH,
-    applies,
     ACTIVITY_REGULARISERS,
     FAMILIES,
     FLOAT_BITS,
@@ -61,6 +60,7 @@ from snn_dse.domains import (
     Choice,
     IntDomain,
     RealDomain,
+    applies,
     is_integral,
     is_number,
     suggest,

@@ -15,17 +15,17 @@ from sim._config import (
 from sim._datasets import Dataset, DatasetFormatError, DatasetNotFoundError, load_dataset
 from sim._layered import (
     DEFAULT_STRENGTH,
-    LAYERED_FAMILIES,
     LayeredConfig,
     LayeredResult,
     default_strength,
     run_layered,
 )
-from sim._regularisers import REGULARISERS
 from sim._nir import network_arrays, to_nir
 from sim._run import SimResult, default_weight_norm, run
 from sim._splits import Splits, class_tasks, make_splits, task_stream
 from sim.quantization import ROUNDING_MODES, PrecisionError, lsb, quantize
+from snn_dse.domains import ACTIVITY_REGULARISERS as REGULARISERS
+from snn_dse.domains import LAYERED_FAMILIES
 
 __all__ = [
     "DEFAULT_MAX_RATE_HZ",

@@ -34,7 +34,7 @@ PHI_INIT = 1.0
 
 
 @njit(cache=True)
-def _forward(s, phi, w, mu, inv2s2, wg, exact, out):  # pragma: no cover - numba
+def _forward(s, phi, w, mu, inv2s2, wg, exact, out):  # type: ignore[no-untyped-def]  # pragma: no cover - numba
     steps, batch, n_in = s.shape
     n_out = w.shape[1]
     for t in range(steps):
@@ -56,7 +56,7 @@ def _forward(s, phi, w, mu, inv2s2, wg, exact, out):  # pragma: no cover - numba
 
 
 @njit(cache=True)
-def _backward(s, phi, delta, w, mu, inv2s2, g_table, exact, input_grad,
+def _backward(s, phi, delta, w, mu, inv2s2, g_table, exact, input_grad,  # type: ignore[no-untyped-def]
               gw, gs, gphi):  # pragma: no cover - numba
     steps, batch, n_in = s.shape
     n_out = w.shape[1]
@@ -128,7 +128,7 @@ class ISISynapse:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.w.shape  # type: ignore[return-value]
+        return self.w.shape
 
     @property
     def inv2s2(self) -> np.ndarray:

@@ -197,8 +197,9 @@ class LayeredConfig:
 class LayeredResult:
     """Outcome of one layered run; ``to_dict`` has the keys of ``SimResult.to_dict`` plus
     ``family``, ``layers`` (widths, inputs first) and ``details`` (``batch_size`` used, and
-    family-specific figures: ``ann_accuracy`` and ``scales`` for ``converted``; for ``imsnn`` ``blocked_fraction``, the
-    share of ISI-path gradients the selective rule cut in the last training batch)."""
+    family-specific figures: ``ann_accuracy`` and ``scales`` for ``converted``; for ``imsnn``
+    ``blocked_fraction``, the share of ISI-path gradients the selective rule cut in the last
+    training batch)."""
 
     accuracy: float
     activity: dict[str, dict[str, Any]]

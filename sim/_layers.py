@@ -33,7 +33,7 @@ class Dense:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.w.shape  # type: ignore[return-value]
+        return self.w.shape
 
     def params(self) -> list[np.ndarray]:
         return [self.w, self.b]

@@ -22,6 +22,7 @@ from collections.abc import Callable
 import numpy as np
 
 from snn_dse.domains import ACTIVITY_REGULARISERS as REGULARISERS
+
 _EPS = 1e-12
 
 
