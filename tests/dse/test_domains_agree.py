@@ -13,6 +13,7 @@ from dse.engines import make_engine
 from hwprofiles import load_profile
 from snn_dse import (
     ENGINES,
+    FAMILIES,
     INHIBITIONS,
     NEURONS,
     PROTOCOLS,
@@ -80,3 +81,24 @@ def test_every_weight_width_is_simulated_and_priced() -> None:
                      "rule": "baseline", "timesteps": 5, "inhibition_strength": 120.0}
         assert models.sim_config(candidate, settings, seed=0).weight_bits == bits
         assert models._design(candidate, DIGITS).weight_bits == bits
+
+
+@pytest.mark.parametrize("engine", ENGINES.values)
+@pytest.mark.parametrize("family", FAMILIES.values)
+def test_every_family_and_engine_proposes_what_the_models_accept(
+        family: str, engine: str, tmp_path: Path) -> None:
+    path = tmp_path / "space.yaml"
+    path.write_text(f"family: {family}\nweight_bits: {list(WEIGHT_BITS.values)}\n",
+                    encoding="utf-8")
+    space = load_space(path)
+    models = RealModels()
+    models.check_parameters(space.names)
+    profile = load_profile("generic_asic_45nm")
+    proposals = make_engine(engine, space, n_objectives=3, n_constraints=1, seed=1,
+                            batch_size=8).ask()
+    assert proposals and all(space.contains(c) for c in proposals)
+    for i, candidate in enumerate(proposals):
+        canonical = space.canonical(candidate)
+        models.sim_config(canonical, SimSettings("digits", "static", 10, 10), seed=i)
+        cost = models.estimate(canonical, profile, DIGITS)
+        assert cost["memory_bytes"]["total"] > 0
