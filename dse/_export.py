@@ -41,6 +41,10 @@ def export_design(run_dir: Path, design: int, *, nir_path: Path | None = None,
         known = f"0..{max(by_index)}" if by_index else "none"
         raise InputError(f"--design: {run_dir} has no evaluation {design} (indices {known})")
     record = by_index[design]
+    family = record["candidate"].get("family", "stdp")
+    if family != "stdp":
+        raise InputError(f"--design: {design} is a {family} network; dse export writes the "
+                         "stdp family (Diehl & Cook network) only, see docs/export.md")
     simulated = record.get("sim")
     seed = int(simulated["seed"]) if simulated else candidate_seed(run["seed"], record["candidate"])
     settings = SimSettings(**run["simulator"], data_dir=data_dir)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 DSE = str(Path(sys.executable).with_name("dse"))
-SPACE = "neurons: {low: 8, high: 12}\ntimesteps: [60]\nweight_bits: [8]\n"
+SPACE = "family: stdp\nneurons: {low: 8, high: 12}\ntimesteps: [60]\nweight_bits: [8]\n"
 
 
 def cli(*argv: str) -> subprocess.CompletedProcess[str]:
