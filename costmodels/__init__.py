@@ -17,6 +17,16 @@ from costmodels._layered import (
 )
 from costmodels._memory import COMPONENTS, footprint_bytes
 from costmodels._report import CostReport
+from costmodels._uncertainty import (
+    Corners,
+    corner_profile,
+    corners,
+    cost_direction,
+    cost_ranges,
+    ranges_many,
+    sensitivity,
+    uncertain_figures,
+)
 from snn_dse.domains import (
     DC_MAX_RATE_HZ,
     FLOAT_BITS,
@@ -44,13 +54,21 @@ __all__ = [
     "MNIST_MEAN_INTENSITY",
     "RULES",
     "Activity",
+    "Corners",
     "CostReport",
     "DesignArrays",
     "SNNDesign",
     "check_limits",
+    "corner_profile",
+    "corners",
+    "cost_direction",
+    "cost_ranges",
     "estimate",
     "estimate_counts",
     "estimate_many",
     "footprint_bytes",
     "price",
+    "ranges_many",
+    "sensitivity",
+    "uncertain_figures",
 ]

@@ -25,7 +25,7 @@ import os
 import platform
 import shlex
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -112,6 +112,7 @@ class ExploreOptions:
     out: Path | None = None
     cache: Path | None = None
     no_cache: bool = False
+    robust: bool = False
 
     def to_args(self) -> list[str]:
         """The ``dse explore`` arguments that reproduce these options (defaults left out;
@@ -194,6 +195,7 @@ class Plan:
             "profiles": {p.id: p.fingerprint() for p in self.profiles},
             "space": self.space.to_dict(),
             "budgets": {b.key: b.value for b in self.budgets},
+            "robust": self.options.robust,
             "objectives": [o.key for o in self.objectives],
             "engine": self.engine,
             "sampler": self.options.sampler if self.engine == "optuna" else None,
@@ -374,6 +376,7 @@ class _Runner:
             run_seed=plan.options.seed,
             code_version=plan.code_version,
             models=self.models,
+            robust=plan.options.robust,
         )
         engine = self._engine(profile)
         budget = plan.evaluations_per_profile
@@ -548,8 +551,11 @@ def _run_dict(
     wall_s: float,
     complete: bool,
     cache_path: Path | None,
+    sensitivity: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """The run dict of docs/architecture.md (run.json), plus resume and cache details."""
+    """The run dict of docs/architecture.md (run.json), plus resume and cache details;
+    ``sensitivity``: per device, the figures its recommended design's inference energy hangs
+    on (docs/uncertainty.md)."""
     options = plan.options
     return {
         "command": ["dse", "explore", *options.to_args()],
@@ -566,6 +572,8 @@ def _run_dict(
         "space": plan.space.to_dict(),
         "budgets": {b.key: b.value for b in plan.budgets},
         "budget_texts": {b.key: b.text for b in plan.budgets},
+        "robust": options.robust,
+        "sensitivity": sensitivity,
         "objectives": [o.key for o in plan.objectives],
         "protocol": plan.settings.protocol,
         "dataset": plan.settings.dataset,
@@ -614,6 +622,7 @@ def _finalise(
         time.perf_counter() - start,
         complete,
         cache_path,
+        _sensitivities(runner, by_profile),
     )
     runner.store.set_meta("run", run)
     paths = {"store": plan.run_dir / STORE_NAME} | write_outputs(plan.run_dir, run, records)
@@ -630,6 +639,20 @@ def _finalise(
         parameters=plan.space.names,
         paths=paths,
     )
+
+
+def _sensitivities(
+    runner: _Runner, by_profile: Mapping[str, dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per device, the sensitivity of its recommended (simulated) design's inference energy."""
+    profiles = {p.id: p for p in runner.plan.profiles}
+    return {
+        profile_id: runner.models.sensitivity(
+            record["candidate"], profiles[profile_id], runner.plan.dataset, record["sim"]
+        )
+        for profile_id, record in by_profile.items()
+        if record.get("sim") is not None and profile_id in profiles
+    }
 
 
 def explore(

@@ -119,6 +119,13 @@ class Models(Protocol):
         """Cost of ``candidate`` on ``profile`` with the activity measured in ``sim``."""
         ...
 
+    def sensitivity(
+        self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
+    ) -> list[dict[str, Any]]:
+        """Profile figures ranked by their share of the inference energy's uncertainty
+        (``[{field, share, ...}]``, largest first)."""
+        ...
+
 
 @dataclass(frozen=True)
 class EvalContext:
@@ -131,6 +138,7 @@ class EvalContext:
     run_seed: int
     code_version: str
     models: Models
+    robust: bool = False
 
     @functools.cached_property
     def profile_fingerprint(self) -> str:
@@ -209,6 +217,22 @@ def cost_values(cost: Mapping[str, Any]) -> dict[str, float]:
     }
 
 
+def high_cost_values(cost: Mapping[str, Any]) -> dict[str, float]:
+    """The cost objectives at the *high* corner of the profile figures' ranges
+    (``energy_per_sample_j_range`` / ``latency_per_sample_s_range`` of the cost dict; memory
+    has no range, the footprint is fixed by the design). A cost dict without ranges (an entry
+    cached before ranges existed, a model without them) gives its nominal values."""
+    nominal = cost_values(cost)
+    energy = cost.get("energy_per_sample_j_range") or {}
+    latency = cost.get("latency_per_sample_s_range") or {}
+    return {
+        "memory": nominal["memory"],
+        "energy_infer": float(energy.get("infer", {}).get("high", nominal["energy_infer"])),
+        "energy_train": float(energy.get("train", {}).get("high", nominal["energy_train"])),
+        "latency": float(latency.get("high", nominal["latency"])),
+    }
+
+
 def accuracy_values(sim: Mapping[str, Any]) -> dict[str, float | None]:
     """Accuracy objectives of a ``SimResult.to_dict()``: overall accuracy, and for the
     continual protocol the last task's recent-task and previous-tasks accuracy (None for the
@@ -242,16 +266,17 @@ def objective_values(cost: Mapping[str, Any], sim: Mapping[str, Any] | None) -> 
 
 
 def prescreen_reason(
-    estimated: Mapping[str, float | None], budgets: Sequence[Budget]
+    estimated: Mapping[str, float | None], budgets: Sequence[Budget], *, corner: str = ""
 ) -> str | None:
-    """Why the estimate of a design breaks a pre-screened budget, or None if it breaks none."""
+    """Why the estimate of a design breaks a pre-screened budget, or None if it breaks none.
+    ``corner`` names the values when they are not nominal (``"high-corner "``)."""
     broken = []
     for budget in budgets:
         value = estimated[budget.key]
         if budget.kind.prescreen and value is not None and value > budget.value:
             broken.append(
-                f"estimated {budget.key.replace('_', ' ')} {format_si(value, budget.kind.unit)}"
-                f" exceeds {budget.kind.option} {budget.text}"
+                f"estimated {corner}{budget.key.replace('_', ' ')} "
+                f"{format_si(value, budget.kind.unit)} exceeds {budget.kind.option} {budget.text}"
             )
     return "; ".join(broken) if broken else None
 
@@ -268,8 +293,15 @@ def make_record(
     cache_hit: bool,
     wall_s: float,
 ) -> dict[str, Any]:
-    """One evaluation record in the run-directory format of docs/architecture.md."""
-    constraints = constraint_values(objectives, ctx.budgets)
+    """One evaluation record in the run-directory format of docs/architecture.md.
+
+    ``constraints_high`` are the constraint values at the high corner of the profile figures'
+    ranges and ``feasible_high`` whether that corner meets every budget. ``constraints`` and
+    ``feasible`` are what the run enforces: nominal, or the high corner under ``--robust``
+    (docs/uncertainty.md)."""
+    nominal = constraint_values(objectives, ctx.budgets)
+    high = constraint_values(high_cost_values(cost), ctx.budgets)
+    constraints = high if ctx.robust else nominal
     prescreened = sim is None
     return {
         "index": index,
@@ -277,7 +309,9 @@ def make_record(
         "candidate": dict(prepared.candidate),
         "objectives": dict(objectives),
         "constraints": constraints,
+        "constraints_high": high,
         "feasible": (not prescreened) and all(g <= 0 for g in constraints.values()),
+        "feasible_high": (not prescreened) and all(g <= 0 for g in high.values()),
         "prescreened": prescreened,
         "reason": reason,
         "cache_hit": cache_hit,
@@ -308,9 +342,11 @@ def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepa
     )
     estimate = ctx.models.estimate(canonical, ctx.profile, ctx.dataset)
     estimated = objective_values(estimate, None)
+    screened = estimated | high_cost_values(estimate) if ctx.robust else estimated
+    corner = "high-corner " if ctx.robust else ""
     problems = [
         *ctx.models.limits(canonical, ctx.profile, ctx.dataset),
-        *filter(None, [prescreen_reason(estimated, ctx.budgets)]),
+        *filter(None, [prescreen_reason(screened, ctx.budgets, corner=corner)]),
     ]
     reason = "; ".join(problems) if problems else None
     prepared = Prepared(canonical, seed, key, None)
@@ -435,22 +471,23 @@ class RealModels:
         return check_limits(self._design(candidate, dataset), profile)
 
     def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
-        """Cost with ``Activity.estimated`` for training and inference."""
+        """Cost with ``Activity.estimated`` for training and inference, with ranges."""
         from costmodels import Activity, estimate, estimated_activity, price_layered
 
         design = self._design(candidate, dataset)
         if _layered(candidate):
             rates = {"mean_intensity": dataset.mean_intensity}
-            return _with_twin(price_layered(
-                profile, design, infer=estimated_activity(design, **rates),
-                train=estimated_activity(design, training=True, **rates)), profile, design)
+            infer_activity = estimated_activity(design, **rates)
+            train_activity = estimated_activity(design, training=True, **rates)
+            return _priced(lambda p: price_layered(p, design, infer=infer_activity,
+                                                   train=train_activity), profile, design)
         kwargs = {
             "mean_intensity": dataset.mean_intensity,
             "max_rate_hz": self._max_rate_hz(candidate, dataset),
         }
         train = Activity.estimated(design, training=True, **kwargs)
         infer = Activity.estimated(design, training=False, **kwargs)
-        return _with_twin(estimate(design, profile, train, infer), profile, design)
+        return _priced(lambda p: estimate(design, p, train, infer), profile, design)
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
         """``sim.run`` (``sim.run_layered`` for a layered family) on :meth:`sim_config`."""
@@ -499,17 +536,39 @@ class RealModels:
     def price(
         self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
     ) -> dict:
-        """Cost with the activity measured by the simulation."""
-        from costmodels import Activity, LayeredActivity, estimate, price_layered
+        """Cost with the activity measured by the simulation, with ranges."""
+        design = self._design(candidate, dataset)
+        return _priced(_measured_pricing(candidate, design, sim), profile, design)
+
+    def sensitivity(
+        self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
+    ) -> list[dict[str, Any]]:
+        """``costmodels.sensitivity`` of the inference energy with the measured activity."""
+        from costmodels import sensitivity
 
         design = self._design(candidate, dataset)
-        if _layered(candidate):
-            train, infer = (LayeredActivity.from_sim(sim["activity"][p]) for p in ("train", "infer"))
-            return _with_twin(price_layered(profile, design, infer=infer, train=train),
-                              profile, design)
-        train = Activity.from_dict(sim["activity"]["train"], "measured")
-        infer = Activity.from_dict(sim["activity"]["infer"], "measured")
-        return _with_twin(estimate(design, profile, train, infer), profile, design)
+        return sensitivity(_measured_pricing(candidate, design, sim), profile)
+
+
+def _measured_pricing(candidate: Mapping[str, Any], design: Any, sim: Mapping) -> Any:
+    """The pricing of ``design`` with the activity measured in ``sim``: a function of the
+    profile (``costmodels.estimate``, or ``price_layered`` for a layered family)."""
+    from costmodels import Activity, LayeredActivity, estimate, price_layered
+
+    if _layered(candidate):
+        train, infer = (LayeredActivity.from_sim(sim["activity"][p]) for p in ("train", "infer"))
+        return lambda profile: price_layered(profile, design, infer=infer, train=train)
+    train = Activity.from_dict(sim["activity"]["train"], "measured")
+    infer = Activity.from_dict(sim["activity"]["infer"], "measured")
+    return lambda profile: estimate(design, profile, train, infer)
+
+
+def _priced(price: Any, profile: Any, design: Any) -> dict[str, Any]:
+    """The nominal cost dict (with the ANN twin's energy) plus the ``costmodels.cost_ranges``
+    keys of the same pricing (docs/uncertainty.md)."""
+    from costmodels import cost_ranges
+
+    return _with_twin(price(profile), profile, design) | cost_ranges(price, profile)
 
 
 

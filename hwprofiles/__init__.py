@@ -15,12 +15,15 @@ from hwprofiles._loader import (
     profile_from_dict,
     search_dirs,
 )
+from hwprofiles._ranges import DEFAULT_TOLERANCE, EXACT_UNITS
 from hwprofiles._schema import SCHEMA_VERSION, DeviceProfile, Figure, MemoryLevel
 from hwprofiles._units import format_si, parse_quantity
 
 __all__ = [
     "BUILTIN_DIR",
+    "DEFAULT_TOLERANCE",
     "ENV_VAR",
+    "EXACT_UNITS",
     "MODELINE",
     "SCHEMA_FILE",
     "SCHEMA_VERSION",

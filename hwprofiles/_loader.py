@@ -133,7 +133,10 @@ def _load(path: Path, profiles_dir: Path | None, chain: tuple[Path, ...]) -> Dev
         if "id" not in raw.data:
             message = "missing: a profile that extends another needs its own id"
             raise ProfileError([ProfileIssue(raw.file, 1, "id", message)])
-        raw.data = _merge(parent.to_dict(), raw.data)
+        base = parent.to_dict()
+        if isinstance(raw.data.get("memory"), dict):
+            raw.data["memory"] = _patch_levels(base["memory"], raw.data["memory"], raw)
+        raw.data = _merge(base, raw.data)
         raw.lines.setdefault((), (file, line))
     profile = _validate(raw)
     profile._source = str(path)
@@ -149,6 +152,27 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _patch_levels(levels: list[dict[str, Any]], patch: dict[str, Any], raw: _Raw
+                  ) -> list[dict[str, Any]]:
+    """The parent's memory list with the levels named in ``patch`` deep-merged.
+
+    In a profile that ``extends`` another, ``memory`` written as a mapping
+    ``{level name: {fields}}`` changes those fields of those levels; written as a list it
+    replaces the hierarchy.
+    """
+    names = [level["name"] for level in levels]
+    for name, fields in patch.items():
+        file, line = raw.lines.get(("memory", name), (raw.file, None))
+        if name not in names:
+            message = (f"no memory level '{name}' in the profile this one extends "
+                       f"(levels: {', '.join(names)}); write memory as a list to replace them")
+            raise ProfileError([ProfileIssue(file, line, f"memory.{name}", message)])
+        if not isinstance(fields, dict):
+            raise ProfileError([ProfileIssue(file, line, f"memory.{name}",
+                                             "expected a mapping of the level's fields")])
+    return [_merge(level, patch.get(level["name"], {})) for level in levels]
 
 
 def _is_figure(value: dict[str, Any]) -> bool:

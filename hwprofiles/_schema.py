@@ -4,7 +4,9 @@ Every physical number is a :class:`Figure`: its SI value, the unit string it was
 and its provenance (``basis`` and ``reference``). In YAML a figure is either a unit string
 (``read: "10 pJ"``), taking ``basis``/``reference`` from the profile's ``provenance`` section,
 or a mapping ``{value: "10 pJ", basis: measured, reference: "R1", note: "..."}``. A plain
-string also takes the provenance's ``note``.
+string also takes the provenance's ``note``. A mapping may bound the figure with
+``range: ["8 pJ", "13 pJ"]`` or ``tolerance: 30%``; without either the range comes from the
+basis (:mod:`hwprofiles._ranges`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -30,6 +32,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from hwprofiles._ranges import default_tolerance, parse_tolerance
 from hwprofiles._units import expected, quantity_to_si
 from snn_dse.yamlfile import StrictModel, at, unknown_key_error
 
@@ -40,7 +43,7 @@ Kind = Literal["asic", "neuromorphic", "gpu", "mcu", "fpga"]
 Execution = Literal["event_driven", "dense"]
 Law = Literal["linear", "quadratic"]
 
-_FIGURE_KEYS = ("value", "basis", "reference", "note")
+_FIGURE_KEYS = ("value", "range", "tolerance", "basis", "reference", "note")
 
 
 class Figure(BaseModel):
@@ -54,22 +57,66 @@ class Figure(BaseModel):
     basis: Basis
     reference: str
     note: str | None = None
+    #: ``range: [low, high]`` as given: SI values and the texts they were written as.
+    given_range: tuple[float, float] | None = None
+    range_text: tuple[str, str] | None = None
+    #: ``tolerance: 30%`` as given, as a fraction (0.3).
+    tolerance: float | None = None
+
+    @property
+    def low(self) -> float:
+        """Low end of the figure's range (SI): given, value x (1 - tolerance), or by basis."""
+        return self.bounds()[0]
+
+    @property
+    def high(self) -> float:
+        """High end of the figure's range (SI)."""
+        return self.bounds()[1]
+
+    def bounds(self) -> tuple[float, float]:
+        """``(low, high)`` in SI units, with ``low <= value <= high``."""
+        if self.given_range is not None:
+            return self.given_range
+        fraction = self.relative_spread()
+        return self.value * (1.0 - fraction), self.value * (1.0 + fraction)
+
+    def relative_spread(self) -> float:
+        """The tolerance that applies when no range is given (given, else by basis)."""
+        if self.tolerance is not None:
+            return self.tolerance
+        return default_tolerance(self.basis, self.unit)
+
+    @property
+    def range_source(self) -> str:
+        """Where the range comes from: ``range``, ``tolerance``, ``basis`` or ``exact``."""
+        if self.given_range is not None:
+            return "range"
+        if self.tolerance is not None:
+            return "tolerance"
+        return "basis" if default_tolerance(self.basis, self.unit) > 0 else "exact"
 
     def dump(self) -> dict[str, Any]:
         """The YAML/JSON form that loads back to an equal figure."""
-        out: dict[str, Any] = {
-            "value": self.text if self.unit != "1" else self.value,
-            "basis": self.basis,
-            "reference": self.reference,
-        }
+        out: dict[str, Any] = {"value": self.text if self.unit != "1" else self.value}
+        if self.range_text is not None:
+            out["range"] = list(self.range_text) if self.unit != "1" \
+                else list(self.given_range or ())
+        if self.tolerance is not None:
+            out["tolerance"] = f"{self.tolerance * 100:g}%"
+        out |= {"basis": self.basis, "reference": self.reference}
         if self.note:
             out["note"] = self.note
         return out
 
     def canonical(self) -> dict[str, Any]:
-        """SI value, unit and provenance (what the fingerprint hashes)."""
-        return {"value": self.value, "unit": self.unit, "basis": self.basis,
-                "reference": self.reference, "note": self.note}
+        """SI value, unit, provenance and a given range/tolerance (what the fingerprint hashes)."""
+        out: dict[str, Any] = {"value": self.value, "unit": self.unit, "basis": self.basis,
+                               "reference": self.reference, "note": self.note}
+        if self.given_range is not None:
+            out["range"] = list(self.given_range)
+        if self.tolerance is not None:
+            out["tolerance"] = self.tolerance
+        return out
 
 
 def _figure_validator(unit: str) -> BeforeValidator:
@@ -90,28 +137,17 @@ def _figure_validator(unit: str) -> BeforeValidator:
             basis = raw.get("basis", default.get("basis"))
             reference = raw.get("reference", default.get("reference"))
             note = raw.get("note")
+            range_raw, tolerance_raw = raw.get("range"), raw.get("tolerance")
         else:
             value_raw, basis, reference = raw, default.get("basis"), default.get("reference")
             note = default.get("note")
-        if unit == "1":
-            if isinstance(value_raw, bool) or not isinstance(value_raw, (int, float)):
-                raise PydanticCustomError(
-                    "number", "expected a plain number, got {got}", {"got": repr(value_raw)}
-                )
-            value, text = float(value_raw), repr(value_raw)
-            if not math.isfinite(value):
-                raise PydanticCustomError("number", "expected a finite number")
-        else:
-            try:
-                value = quantity_to_si(value_raw, unit)
-            except ValueError as error:
-                message = str(error).replace("{", "{{").replace("}", "}}")
-                raise PydanticCustomError("quantity", message) from None
-            text = str(value_raw).strip()
+            range_raw = tolerance_raw = None
+        value, text = _quantity(value_raw, unit)
         if value < 0:
             raise PydanticCustomError(
                 "negative", "'{text}' is negative: expected a value >= 0", {"text": text}
             )
+        given_range, range_text, tolerance = _spread(value, text, unit, range_raw, tolerance_raw)
         if basis not in BASES:
             what = "no basis" if basis is None else f"basis {basis!r} is not one of"
             raise PydanticCustomError(
@@ -125,7 +161,8 @@ def _figure_validator(unit: str) -> BeforeValidator:
                 " or a profile-level 'provenance'"
             )
         return {"value": value, "unit": unit, "text": text, "basis": basis,
-                "reference": reference, "note": note}
+                "reference": reference, "note": note, "given_range": given_range,
+                "range_text": range_text, "tolerance": tolerance}
 
     return BeforeValidator(validate, json_schema_input_type=_figure_input(unit))
 
@@ -141,10 +178,63 @@ def _figure_input(unit: str) -> Any:
     return value | Annotated[dict[str, Any], WithJsonSchema({
         "type": "object", "additionalProperties": False, "required": ["value"],
         "properties": {"value": TypeAdapter(value).json_schema(),
+                       "range": {"type": "array", "minItems": 2, "maxItems": 2,
+                                 "items": TypeAdapter(value).json_schema(),
+                                 "description": "[low, high] in the value's unit kind"},
+                       "tolerance": {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+\s*%\s*$",
+                                     "description": "relative half-width, e.g. '30%'"},
                        "basis": {"enum": list(BASES)},
                        "reference": {"type": "string", "minLength": 1},
                        "note": {"type": "string"}},
     })]
+
+
+def _quantity(raw: Any, unit: str) -> tuple[float, str]:
+    """``(SI value, text)`` of one written quantity; a plain finite number for unit ``1``."""
+    if unit == "1":
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise PydanticCustomError(
+                "number", "expected a plain number, got {got}", {"got": repr(raw)}
+            )
+        value = float(raw)
+        if not math.isfinite(value):
+            raise PydanticCustomError("number", "expected a finite number")
+        return value, repr(raw)
+    try:
+        return quantity_to_si(raw, unit), str(raw).strip()
+    except ValueError as error:
+        message = str(error).replace("{", "{{").replace("}", "}}")
+        raise PydanticCustomError("quantity", message) from None
+
+
+def _spread(value: float, text: str, unit: str, range_raw: Any, tolerance_raw: Any
+            ) -> tuple[tuple[float, float] | None, tuple[str, str] | None, float | None]:
+    """Validate a figure's ``range`` / ``tolerance``: (SI range, range texts, tolerance)."""
+    if range_raw is not None and tolerance_raw is not None:
+        raise PydanticCustomError(
+            "spread", "give either 'range' or 'tolerance', not both (the range wins otherwise)"
+        )
+    if tolerance_raw is not None:
+        try:
+            return None, None, parse_tolerance(tolerance_raw)
+        except ValueError as error:
+            raise PydanticCustomError(
+                "tolerance", str(error).replace("{", "{{").replace("}", "}}")
+            ) from None
+    if range_raw is None:
+        return None, None, None
+    if not isinstance(range_raw, (list, tuple)) or len(range_raw) != 2:
+        raise PydanticCustomError(
+            "range", "range must be [low, high], e.g. ['20 pJ', '30 pJ'], got {got}",
+            {"got": repr(range_raw)},
+        )
+    (low, low_text), (high, high_text) = (_quantity(item, unit) for item in range_raw)
+    if not 0 <= low <= value <= high:
+        raise PydanticCustomError(
+            "range", "range [{low}, {high}] must satisfy 0 <= low <= value ({value}) <= high",
+            {"low": low_text, "high": high_text, "value": text},
+        )
+    return (low, high), (low_text, high_text), None
 
 
 Energy = Annotated[Figure, _figure_validator("J")]
@@ -369,6 +459,26 @@ class DeviceProfile(StrictModel):
         """Every figure with its dotted field path (``memory.sram_1m.read``)."""
         yield from _walk_figures(self, "")
 
+    def map_figures(self, change: Callable[[str, Figure], Figure]) -> DeviceProfile:
+        """A copy with every figure replaced by ``change(path, figure)``.
+
+        The copy is *not* re-validated: a corner of the uncertainty box may deliberately break
+        a cross-field rule of nominal profiles (e.g. idle neuron update <= active one).
+        """
+        return _map_figures(self, "", change)
+
+    def with_figures(self, figures: Mapping[str, Figure]) -> DeviceProfile:
+        """A copy with the figure at each dotted path set (also where the field was empty).
+
+        Paths as :meth:`iter_figures` names them (``events.synaptic_op``,
+        ``memory.dram.read``, ``static.power``); ``KeyError`` for a path that names no figure
+        field. Not re-validated, like :meth:`map_figures`.
+        """
+        out: BaseModel = self
+        for path, figure in figures.items():
+            out = _set_figure(out, path.split("."), figure, path)
+        return out  # type: ignore[return-value]
+
 
 def _dump(value: Any, *, canonical: bool) -> Any:
     if isinstance(value, Figure):
@@ -386,6 +496,50 @@ def _dump(value: Any, *, canonical: bool) -> Any:
     if isinstance(value, (list, tuple)):
         return [_dump(v, canonical=canonical) for v in value]
     return value
+
+
+def _map_figures(value: Any, prefix: str, change: Callable[[str, Figure], Figure]) -> Any:
+    if isinstance(value, Figure):
+        return change(prefix, value)
+    if isinstance(value, MemoryLevel):
+        return value.model_copy(update={
+            name: _map_figures(getattr(value, name), f"{prefix}.{value.name}.{name}", change)
+            for name in type(value).model_fields})
+    if isinstance(value, BaseModel):
+        return value.model_copy(update={
+            name: _map_figures(getattr(value, name), f"{prefix}.{name}" if prefix else name,
+                               change)
+            for name in type(value).model_fields})
+    if isinstance(value, dict):
+        return {key: _map_figures(item, f"{prefix}.{key}", change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_figures(item, prefix, change) for item in value]
+    return value
+
+
+def _set_figure(model: Any, parts: list[str], figure: Figure, path: str) -> Any:
+    """``model`` with the figure at ``parts`` (a dotted path split) replaced by ``figure``."""
+    head, rest = parts[0], parts[1:]
+    if isinstance(model, dict):
+        key = next((k for k in model if str(k) == head), None)
+        if key is None:
+            raise KeyError(path)
+        if not rest:
+            return {**model, key: figure}
+        return {**model, key: _set_figure(model[key], rest, figure, path)}
+    if isinstance(model, DeviceProfile) and head == "memory" and len(rest) == 2:
+        levels = [level.model_copy(update={rest[1]: figure}) if level.name == rest[0] else level
+                  for level in model.memory]
+        if rest[0] not in [level.name for level in model.memory] \
+                or rest[1] not in MemoryLevel.model_fields:
+            raise KeyError(path)
+        return model.model_copy(update={"memory": levels})
+    if not isinstance(model, BaseModel) or head not in type(model).model_fields:
+        raise KeyError(path)
+    current = getattr(model, head)
+    if not rest:
+        return model.model_copy(update={head: figure})
+    return model.model_copy(update={head: _set_figure(current, rest, figure, path)})
 
 
 def _walk_figures(value: Any, prefix: str) -> Iterator[tuple[str, Figure]]:

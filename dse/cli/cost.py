@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -23,7 +23,7 @@ from snn_dse.errors import InputError
 from snn_dse.units import format_si
 
 if TYPE_CHECKING:
-    from costmodels import CostReport, SNNDesign
+    from costmodels import CostReport, LayeredCost, SNNDesign
     from hwprofiles import DeviceProfile
 
 
@@ -57,16 +57,20 @@ def cost_command(
         "--max-rate", min=0.0, help="Input rate of a white pixel in Hz.")] = DC_MAX_RATE_HZ,
     profiles_dir: Annotated[Path | None, typer.Option("--profiles-dir")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+    with_sensitivity: Annotated[bool, typer.Option(
+        "--sensitivity", help="Rank the profile figures by their share of the inference "
+        "energy's uncertainty (docs/uncertainty.md).")] = False,
 ) -> None:
-    """Memory, energy per training/inference sample and latency of one design on one profile."""
-    from costmodels import Activity, SNNDesign, check_limits, estimate
+    """Memory, energy per training/inference sample and latency of one design on one profile,
+    each with its low-high range from the profile figures' ranges."""
+    from costmodels import Activity, SNNDesign, check_limits, cost_ranges, estimate, sensitivity
     from hwprofiles import load_profile
 
     device = load_profile(profile, profiles_dir)
     if family != "stdp":
         _cost_layered(device, family, (inputs, *(hidden or (256,)), outputs), weight_bits,
                       state_bits, timesteps or 25, coding, spike_rate, mean_intensity, activity,
-                      as_json)
+                      as_json, with_sensitivity)
         return
     if neurons is None or hidden:
         raise InputError("--family stdp needs --neurons (and takes no --hidden); for a layered "
@@ -76,24 +80,42 @@ def cost_command(
                        weight_bits=weight_bits, state_bits=state_bits, timesteps=timesteps,
                        rule=rule)
     rates = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
-    report = estimate(design, device,
-                      Activity.estimated(design, training=True, **rates),
-                      Activity.estimated(design, training=False, **rates))
+    train = Activity.estimated(design, training=True, **rates)
+    infer = Activity.estimated(design, training=False, **rates)
+    def price(device: DeviceProfile) -> CostReport:
+        return estimate(design, device, train, infer)
+
+    report = price(device)
+    ranges = cost_ranges(price, device)
+    ranked = sensitivity(price, device) if with_sensitivity else None
     if as_json:
         full = report.to_dict()
         keys = ("memory_bytes", "energy_per_sample_j", "latency_per_sample_s", "profile",
                 "activity_source")
-        stdout.print_json(json.dumps({key: full[key] for key in keys}))
+        out = {key: full[key] for key in keys} | ranges
+        if ranked is not None:
+            out["sensitivity"] = ranked
+        stdout.print_json(json.dumps(out))
         return
     for problem in check_limits(design, device):
         stderr.print(f"[yellow]warning:[/] {escape(problem)} on {device.id}")
-    _print_report(report, design)
+    _print_report(report, design, ranges)
+    if ranked is not None:
+        _print_sensitivity(ranked)
 
 
 def _cost_layered(device: DeviceProfile, family: str, layers: tuple[int, ...], weight_bits: int,
                   state_bits: int, timesteps: int, coding: str, spike_rate: float,
-                  mean_intensity: float, activity: Path | None, as_json: bool) -> None:
-    from costmodels import LayeredActivity, LayeredDesign, estimated_activity, price_layered
+                  mean_intensity: float, activity: Path | None, as_json: bool,
+                  with_sensitivity: bool) -> None:
+    from costmodels import (
+        LayeredActivity,
+        LayeredDesign,
+        cost_ranges,
+        estimated_activity,
+        price_layered,
+        sensitivity,
+    )
 
     design = LayeredDesign(family, layers, weight_bits, state_bits, timesteps, coding)
     if activity is None:
@@ -107,11 +129,18 @@ def _cost_layered(device: DeviceProfile, family: str, layers: tuple[int, ...], w
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise InputError(f"--activity {activity}: expected the JSON of dse simulate --family "
                              f"{family} --json ({err})") from err
-    report = price_layered(device, design, infer=infer, train=train)
-    data = report.to_dict()
+    def price(profile: DeviceProfile) -> LayeredCost:
+        return price_layered(profile, design, infer=infer, train=train)
+
+    report = price(device)
+    ranges = cost_ranges(price, device)
+    ranked = sensitivity(price, device) if with_sensitivity else None
+    data = report.to_dict() | ranges
     if family != "ann":
         twin = price_layered(device, design.twin())
         data["ann_twin_energy_infer_j"] = twin.energy_infer_j["total"]
+    if ranked is not None:
+        data["sensitivity"] = ranked
     if as_json:
         stdout.print_json(json.dumps(data))
         return
@@ -126,13 +155,19 @@ def _cost_layered(device: DeviceProfile, family: str, layers: tuple[int, ...], w
     for name, size in report.memory_bytes.items():
         memory.add_row(name, format_si(size, "B"), report.placement.get(name, ""))
     stdout.print(memory)
-    stdout.print(f"latency per sample: inference {format_si(report.latency_s, 's')}")
+    energy_range = ranges["energy_per_sample_j_range"]
+    stdout.print(f"energy range (low - high): training {_span(energy_range['train'], 'J')}, "
+                 f"inference {_span(energy_range['infer'], 'J')}")
+    stdout.print(f"latency per sample: inference {format_si(report.latency_s, 's')} "
+                 f"(range {_span(ranges['latency_per_sample_s_range'], 's')})")
     if "ann_twin_energy_infer_j" in data:
         stdout.print(f"ANN twin (same layers and precision): "
                      f"{format_si(data['ann_twin_energy_infer_j'], 'J')} per inference")
+    if ranked is not None:
+        _print_sensitivity(ranked)
 
 
-def _print_report(report: CostReport, design: SNNDesign) -> None:
+def _print_report(report: CostReport, design: SNNDesign, ranges: dict[str, Any]) -> None:
     stdout.print(f"[bold]{report.profile}[/]: {design.neurons} neurons, {design.inputs} inputs, "
                  f"{design.inhibition} inhibition, {design.weight_bits}-bit weights, "
                  f"{design.timesteps} steps, {design.rule} (activity {report.activity_source})")
@@ -146,10 +181,29 @@ def _print_report(report: CostReport, design: SNNDesign) -> None:
     for name, train in report.energy_train_j.items():
         energy.add_row(name, format_si(train, "J"), format_si(report.energy_infer_j[name], "J"),
                        _sources(report.figures.get(name, [])))
+    energy_range = ranges["energy_per_sample_j_range"]
+    energy.add_section()
+    energy.add_row("range (low - high)", _span(energy_range["train"], "J"),
+                   _span(energy_range["infer"], "J"), "profile figure ranges")
     stdout.print(energy)
-    stdout.print(f"latency per sample: inference {format_si(report.latency_s, 's')}, "
+    stdout.print(f"latency per sample: inference {format_si(report.latency_s, 's')} "
+                 f"(range {_span(ranges['latency_per_sample_s_range'], 's')}), "
                  f"training {format_si(report.latency_train_s, 's')} "
+                 f"(range {_span(ranges['latency_train_per_sample_s_range'], 's')}) "
                  f"(priced by {_sources(report.figures.get('latency', []))})")
+
+
+def _span(bounds: dict[str, float], unit: str) -> str:
+    return f"{format_si(bounds['low'], unit)} - {format_si(bounds['high'], unit)}"
+
+
+def _print_sensitivity(ranked: list[dict[str, Any]]) -> None:
+    table = Table("profile figure", "share of variance", "energy at low", "energy at high",
+                  title="What the inference energy's uncertainty hangs on (measure the top first)")
+    for row in ranked:
+        table.add_row(escape(row["field"]), f"{row['share']:.1%}", format_si(row["low_j"], "J"),
+                      format_si(row["high_j"], "J"))
+    stdout.print(table)
 
 
 def _sources(figures: list[dict[str, str]]) -> str:

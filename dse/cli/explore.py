@@ -164,6 +164,10 @@ def explore_command(
     latency_budget: Annotated[
         str | None, typer.Option(help="Inference latency per sample cap, e.g. 5ms.")
     ] = None,
+    robust: Annotated[
+        bool, typer.Option(help="Feasible only when the high corner of the profile figures' "
+                           "ranges meets every budget (docs/uncertainty.md).")
+    ] = False,
     objectives: Annotated[
         str, typer.Option(help="Comma-separated objectives: accuracy, memory, energy-infer, "
                           "energy-train, latency, recent-accuracy, previous-accuracy.")
@@ -223,6 +227,7 @@ def explore_command(
         energy_budget=energy_budget,
         train_energy_budget=train_energy_budget,
         latency_budget=latency_budget,
+        robust=robust,
         objectives=objectives,
         engine=engine,
         sampler=sampler,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,6 +12,9 @@ from rich.table import Table
 
 from dse.cli._app import app, stderr, stdout
 from snn_dse.units import format_si
+
+if TYPE_CHECKING:
+    from hwprofiles import Figure
 
 profiles_app = typer.Typer(help="List, show and validate device profiles.", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
@@ -39,25 +42,49 @@ def show_command(
     profiles_dir: ProfilesDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated profile as JSON.")] = False,
 ) -> None:
-    """Show a validated profile: every number with its unit, basis and reference."""
+    """Show a validated profile: every number with its unit, range, basis and reference."""
     from hwprofiles import load_profile
 
     profile = load_profile(ref, profiles_dir)
     if as_json:
-        stdout.print_json(json.dumps(profile.to_dict()))
+        data = profile.to_dict()
+        data["ranges"] = {field: {"low": figure.low, "high": figure.high, "unit": figure.unit,
+                                  "source": figure.range_source}
+                          for field, figure in profile.iter_figures()}
+        stdout.print_json(json.dumps(data))
         return
     stdout.print(f"[bold]{escape(profile.id)}[/]  {escape(profile.name)}")
     stdout.print(f"kind {profile.kind}, execution {profile.execution}, "
                  f"source {escape(str(profile.source))}")
     stdout.print(f"fingerprint {profile.fingerprint()}")
-    table = Table("field", "value", "basis", "reference")
+    table = Table("field", "value", "range", "from", "basis", "reference")
     for field, figure in profile.iter_figures():
-        value = figure.text if figure.unit == "1" else format_si(figure.value, figure.unit)
-        table.add_row(field, value, figure.basis, escape(figure.reference))
+        table.add_row(field, _format(figure.value, figure), _range(figure), figure.range_source,
+                      figure.basis, escape(figure.reference))
     stdout.print(table)
+    stdout.print("range 'from': range or tolerance = given on the figure; basis = default "
+                 f"tolerance of its basis ({_defaults()}); exact = set by the design "
+                 "(docs/uncertainty.md)", soft_wrap=True)
     if profile.references:
         for tag, citation in profile.references.items():
             stdout.print(f"[bold]{escape(tag)}[/]: {escape(citation)}")
+
+
+def _format(value: float, figure: Figure) -> str:
+    if figure.unit == "1":
+        return figure.text if value == figure.value else f"{value:g}"
+    return format_si(value, figure.unit)
+
+
+def _range(figure: Figure) -> str:
+    low, high = figure.bounds()
+    return f"{_format(low, figure)} .. {_format(high, figure)}"
+
+
+def _defaults() -> str:
+    from hwprofiles import DEFAULT_TOLERANCE
+
+    return ", ".join(f"{basis} \u00b1{share:.0%}" for basis, share in DEFAULT_TOLERANCE.items())
 
 
 @profiles_app.command("validate")

@@ -20,6 +20,10 @@ from dse._pipeline import DatasetInfo, SimSettings
 DATASET = DatasetInfo(name="digits", fingerprint="fake-digits", mean_intensity=0.3, n_inputs=64)
 
 
+#: Relative low and high corners of the fake energies.
+LOW, HIGH = 0.8, 1.3
+
+
 def _profile_scale(profile: Any) -> float:
     """A per-profile energy factor in [1, 2), so that two profiles price differently."""
     digest = hashlib.sha256(profile.fingerprint().encode()).digest()
@@ -42,6 +46,12 @@ def _cost(candidate: Mapping[str, Any], profile: Any, activity: float, source: s
         "profile": profile.id,
         "activity_source": source,
         "figures": {},
+        "energy_per_sample_j_range": {
+            "train": {"low": LOW * train, "high": HIGH * train},
+            "infer": {"low": LOW * infer, "high": HIGH * infer},
+        },
+        "latency_per_sample_s_range": {"low": candidate["timesteps"] * 1e-3,
+                                       "high": candidate["timesteps"] * 1e-3},
     }
 
 
@@ -106,6 +116,13 @@ class FakeModels:
     ) -> dict:
         """Cost with the 'measured' activity 0.9."""
         return _cost(candidate, profile, sim["activity"]["infer"]["exc_spikes"], "measured")
+
+    def sensitivity(
+        self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo, sim: Mapping
+    ) -> list[dict[str, Any]]:
+        """Two figures, the energy per synaptic op first."""
+        return [{"field": "events.synaptic_op", "share": 0.75},
+                {"field": "static.power", "share": 0.25}]
 
 
 SPACE_YAML = """\

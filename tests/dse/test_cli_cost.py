@@ -23,7 +23,8 @@ def test_json_keys_and_values(capsys: pytest.CaptureFixture) -> None:
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"memory_bytes", "energy_per_sample_j", "latency_per_sample_s", "profile",
-                        "activity_source"}
+                        "activity_source", "energy_per_sample_j_range",
+                        "latency_per_sample_s_range", "latency_train_per_sample_s_range"}
     assert set(out["memory_bytes"]) == {"total", *COMPONENTS}
     assert set(out["energy_per_sample_j"]) == {"train", "infer"}
     assert out["profile"] == "generic_asic_45nm" and out["activity_source"] == "estimated"

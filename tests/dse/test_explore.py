@@ -26,8 +26,8 @@ def test_run_directory_holds_every_output_and_the_record_format(tmp_path: Path) 
     assert run == json.loads((run_dir / "run.json").read_text())
     assert [r["index"] for r in records] == list(range(24))
     assert set(records[0]) == {
-        "index", "profile", "candidate", "objectives", "constraints", "feasible",
-        "prescreened", "reason", "cache_hit", "cost", "sim", "wall_s", "cache_key",
+        "index", "profile", "candidate", "objectives", "constraints", "constraints_high",
+        "feasible", "feasible_high", "prescreened", "reason", "cache_hit", "cost", "sim", "wall_s", "cache_key",
         "code_version",
     }
     assert set(records[0]["objectives"]) == {
