@@ -5,6 +5,17 @@ Pure functions, vectorised with NumPy: :func:`estimate` prices one design with a
 """
 
 from costmodels._activity import COUNT_FIELDS, DT_S, EXC_SPIKES_PER_STEP, Activity, estimate_counts
+from costmodels._calibration import (
+    Calibration,
+    FittedFigure,
+    Measurements,
+    UnderdeterminedFit,
+    calibrate,
+    calibrated_profile_yaml,
+    fit_fields,
+    measurements_frame,
+    read_measurements,
+)
 from costmodels._design import DesignArrays, SNNDesign
 from costmodels._estimate import check_limits, estimate, estimate_many, price
 from costmodels._layered import (
@@ -54,10 +65,16 @@ __all__ = [
     "MNIST_MEAN_INTENSITY",
     "RULES",
     "Activity",
+    "Calibration",
     "Corners",
     "CostReport",
     "DesignArrays",
+    "FittedFigure",
+    "Measurements",
     "SNNDesign",
+    "UnderdeterminedFit",
+    "calibrate",
+    "calibrated_profile_yaml",
     "check_limits",
     "corner_profile",
     "corners",
@@ -66,9 +83,12 @@ __all__ = [
     "estimate",
     "estimate_counts",
     "estimate_many",
+    "fit_fields",
     "footprint_bytes",
+    "measurements_frame",
     "price",
     "ranges_many",
+    "read_measurements",
     "sensitivity",
     "uncertain_figures",
 ]

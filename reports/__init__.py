@@ -15,6 +15,7 @@ from reports._pareto import (
     normalise,
     normalised_hypervolume,
     pareto_mask,
+    robust_mask,
 )
 from snn_dse.lazy import lazy_exports
 
@@ -38,6 +39,7 @@ __all__ = sorted([
     "normalise",
     "normalised_hypervolume",
     "pareto_mask",
+    "robust_mask",
     *(name for names in _LAZY.values() for name in names),
 ])
 

@@ -10,15 +10,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reports._pareto import hypervolume_history, pareto_mask
+from reports._pareto import hypervolume_history, pareto_mask, robust_mask
 from snn_dse.metrics import DEFAULT_OBJECTIVES, METRICS
 
 #: Objectives reported in their natural sense that are maximised (engines see ``1 - value``).
 MAXIMISED = frozenset(m.key for m in METRICS if m.maximise)
 #: Fixed columns of :func:`evaluations_frame`, before and after the design parameters.
 LEADING = ("index", "profile")
-TRAILING = ("feasible", "prescreened", "reason", "cache_hit", "pareto", "wall_s", "cache_key",
-            "code_version")
+TRAILING = ("feasible", "feasible_high", "prescreened", "reason", "cache_hit", "pareto", "robust",
+            "wall_s", "cache_key", "code_version")
+#: Metrics whose low/high corner values a cost dict carries (docs/uncertainty.md), and where.
+RANGED = {"energy_infer": ("energy_per_sample_j_range", "infer"),
+          "energy_train": ("energy_per_sample_j_range", "train"),
+          "latency": ("latency_per_sample_s_range", None)}
 
 
 def run_objectives(run: Mapping[str, Any]) -> list[str]:
@@ -55,25 +59,44 @@ def _number(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
-def objective_matrix(frame: pd.DataFrame, objectives: Sequence[str]) -> np.ndarray:
-    """The minimisation matrix of ``frame``: maximised objectives become ``1 - value``."""
+def objective_matrix(frame: pd.DataFrame, objectives: Sequence[str], corner: str = ""
+                     ) -> np.ndarray:
+    """The minimisation matrix of ``frame``: maximised objectives become ``1 - value``.
+    ``corner`` ``"low"``/``"high"`` takes each ranged metric's corner column (``<name>_low``)
+    where the frame has it; metrics without a range keep their nominal value."""
     columns = []
     for name in objectives:
-        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        column = f"{name}_{corner}" if corner and f"{name}_{corner}" in frame else name
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        if corner and column != name:
+            values = np.where(np.isnan(values), pd.to_numeric(
+                frame[name], errors="coerce").to_numpy(dtype=float), values)
         columns.append(1.0 - values if name in MAXIMISED else values)
     return np.column_stack(columns) if columns else np.empty((len(frame), 0))
+
+
+def _corner(cost: Mapping[str, Any], metric: str, side: str) -> float:
+    """The ``side`` corner of ``metric`` in a cost dict; NaN when it carries no range."""
+    key, phase = RANGED[metric]
+    span = (cost or {}).get(key) or {}
+    if phase is not None:
+        span = span.get(phase) or {}
+    return _number(span.get(side))
 
 
 def evaluations_frame(
     evaluations: Sequence[Mapping[str, Any]], objectives: Sequence[str] = DEFAULT_OBJECTIVES
 ) -> pd.DataFrame:
     """One row per evaluation, ordered by ``index``: index, profile, design parameters, metrics,
-    ``constraint_<name>`` (value - budget), feasibility, ``pareto`` (on its profile's front over
-    ``objectives`` among feasible designs, each design once: see :func:`repeats`) and
-    provenance."""
+    ``<metric>_low``/``<metric>_high`` (corners of the ranged metrics, NaN without ranges),
+    ``constraint_<name>`` (value - budget), feasibility (``feasible_high``: also at the high
+    corner), ``pareto`` (on its profile's front over ``objectives`` among feasible designs, each
+    design once: see :func:`repeats`), ``robust`` (a Pareto design no other candidate can
+    dominate anywhere in the ranges: :func:`reports.robust_mask`) and provenance."""
     params = parameter_names(evaluations)
     metrics = metric_names(evaluations)
     constraints = constraint_names(evaluations)
+    ranged = [m for m in RANGED if m in metrics]
     rows = []
     for record in sorted(evaluations, key=lambda r: r["index"]):
         candidate = record.get("candidate") or {}
@@ -82,22 +105,28 @@ def evaluations_frame(
         row: dict[str, Any] = {"index": int(record["index"]), "profile": record.get("profile")}
         row.update({p: candidate.get(p) for p in params})
         row.update({m: _number(values.get(m)) for m in metrics})
+        row.update({f"{m}_{side}": _corner(record.get("cost") or {}, m, side)
+                    for m in ranged for side in ("low", "high")})
         row.update({f"constraint_{c}": _number(limits.get(c)) for c in constraints})
         row.update(
             feasible=bool(record.get("feasible")),
+            feasible_high=bool(record.get("feasible_high", record.get("feasible"))),
             prescreened=bool(record.get("prescreened")),
             reason=record.get("reason"),
             cache_hit=bool(record.get("cache_hit")),
             pareto=False,
+            robust=False,
             wall_s=_number(record.get("wall_s")),
             cache_key=record.get("cache_key"),
             code_version=record.get("code_version"),
         )
         rows.append(row)
-    columns = [*LEADING, *params, *metrics, *(f"constraint_{c}" for c in constraints), *TRAILING]
+    corners = [f"{m}_{side}" for m in ranged for side in ("low", "high")]
+    columns = [*LEADING, *params, *metrics, *corners, *(f"constraint_{c}" for c in constraints),
+               *TRAILING]
     frame = pd.DataFrame(rows, columns=columns).astype(
-        {"index": "int64", "feasible": bool, "prescreened": bool, "cache_hit": bool,
-         "pareto": bool, "wall_s": float}
+        {"index": "int64", "feasible": bool, "feasible_high": bool, "prescreened": bool,
+         "cache_hit": bool, "pareto": bool, "robust": bool, "wall_s": float}
     )
     frame.attrs.update(parameters=params, metrics=metrics)
     for name in dict.fromkeys([*objectives, *DEFAULT_OBJECTIVES]):
@@ -107,6 +136,9 @@ def evaluations_frame(
     for _, group in candidates.groupby("profile", sort=False):
         mask = pareto_mask(objective_matrix(group, objectives))
         frame.loc[group.index[mask], "pareto"] = True
+        robust = robust_mask(objective_matrix(group, objectives, "low"),
+                             objective_matrix(group, objectives, "high")) & mask
+        frame.loc[group.index[robust], "robust"] = True
     return frame
 
 

@@ -55,6 +55,8 @@ def csv_frame(
     columns, :data:`CSV_COLUMNS`)."""
     frame = evaluations_frame(evaluations, objectives)
     names = CSV_COLUMNS | {f"constraint_{k}": f"constraint_{v}" for k, v in CSV_COLUMNS.items()}
+    names |= {f"{k}_{side}": f"{v.rsplit('_', 1)[0]}_{side}_{v.rsplit('_', 1)[1]}"
+              for k, v in CSV_COLUMNS.items() for side in ("low", "high")}
     return frame.rename(columns=names)
 
 

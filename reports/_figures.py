@@ -40,6 +40,9 @@ INFEASIBLE = "#b0b0b0"
 #: Legend name of the designs rejected by the analytical pre-screen (plotted at accuracy 0).
 PRESCREENED = "pre-screened: not simulated"
 NEAREST = "#ff7f0e"
+#: Legend name and colour of the designs that meet the budgets only at nominal figures.
+NOMINAL_ONLY = "feasible at nominal only"
+NOMINAL_ONLY_COLOUR = "#8c564b"
 TEMPLATE = "plotly_white"
 
 
@@ -63,8 +66,10 @@ def hover_text(row: Mapping[str, Any], params: Sequence[str], metrics: Sequence[
     status = "feasible" if row["feasible"] else "infeasible"
     if row.get("prescreened"):
         status += ", pre-screened: not simulated, costs estimated"
+    if row.get("feasible") and row.get("feasible_high") is False:
+        status += ", feasible at nominal only (the high corner breaks a budget)"
     if row.get("pareto"):
-        status += ", Pareto"
+        status += ", Pareto, robust" if row.get("robust") else ", Pareto, not robust"
     if not _missing(row.get("reason")):
         status += f" ({escape(str(row['reason']))})"
     lines.append(status)
@@ -94,6 +99,27 @@ def _values(rows: pd.DataFrame, name: str) -> list[float]:
     return [float(v) for v in pd.to_numeric(rows[name], errors="coerce")]
 
 
+def _error_bars(rows: pd.DataFrame, name: str) -> dict[str, Any] | None:
+    """Plotly error bars from the nominal value to the low and high corners of ``name``."""
+    if f"{name}_low" not in rows or f"{name}_high" not in rows:
+        return None
+    nominal = np.asarray(_values(rows, name))
+    low = np.asarray(_values(rows, f"{name}_low"))
+    high = np.asarray(_values(rows, f"{name}_high"))
+    if not np.isfinite(low).any():
+        return None
+    return {"type": "data", "symmetric": False, "thickness": 1, "width": 3,
+            "array": np.nan_to_num(high - nominal).tolist(),
+            "arrayminus": np.nan_to_num(nominal - low).tolist()}
+
+
+def _symbol(pareto: bool, robust: bool) -> str:
+    """Marker of a feasible design: diamonds on the front (open when not robust), else dots."""
+    if not pareto:
+        return "circle"
+    return "diamond" if robust else "diamond-open"
+
+
 def pareto_scatter(
     frame: pd.DataFrame,
     x: str,
@@ -109,7 +135,9 @@ def pareto_scatter(
     colour (Pareto designs as diamonds) with its two-objective front drawn as a staircase,
     infeasible designs grey, the budget of ``x`` (and ``y``) as a dashed line, the recommended
     design of each device as a star and, when given, the ``nearest`` infeasible designs ringed.
-    When ``y`` is an accuracy, the designs the pre-screen rejected (never simulated, so without
+    Feasible designs carry error bars from their low to their high corner cost (profile figure
+    ranges); a Pareto design that is not robust is an open diamond, and designs feasible at
+    nominal only (their high corner breaks a budget) are ringed. When ``y`` is an accuracy, the designs the pre-screen rejected (never simulated, so without
     one) sit as grey crosses at their estimated ``x`` on the row ``y = 0``."""
     budgets = budgets or {}
     recommended = recommended or {}
@@ -137,7 +165,10 @@ def pareto_scatter(
             x=_values(rows, x), y=_values(rows, y), mode="markers", name=f"{prefix}feasible",
             legendgroup=profile, text=_hover(rows, frame), hovertemplate="%{text}<extra></extra>",
             marker={"color": colour(position), "size": [11 if p else 7 for p in rows["pareto"]],
-                    "symbol": ["diamond" if p else "circle" for p in rows["pareto"]]},
+                    "symbol": [_symbol(p, r) for p, r in zip(rows["pareto"], rows["robust"],
+                                                             strict=True)],
+                    "line": {"color": colour(position), "width": 2}},
+            error_x=_error_bars(rows, x), error_y=_error_bars(rows, y),
         ))
         front = rows[pareto_mask(objective_matrix(rows, [x, y]))].sort_values([x, y])
         fig.add_trace(go.Scatter(
@@ -154,6 +185,15 @@ def pareto_scatter(
                           for p in stars["profile"]]},
         text=_hover(stars, frame), hovertemplate="%{text}<extra>recommended</extra>",
     ))
+    fragile = shown[shown["feasible"] & ~shown["feasible_high"]]
+    if len(fragile):
+        fig.add_trace(go.Scatter(
+            x=_values(fragile, x), y=_values(fragile, y), mode="markers",
+            name=NOMINAL_ONLY, text=_hover(fragile, frame),
+            marker={"symbol": "square-open", "size": 17, "color": NOMINAL_ONLY_COLOUR,
+                    "line": {"width": 2}},
+            hovertemplate=f"%{{text}}<extra>{NOMINAL_ONLY}</extra>",
+        ))
     if len(nearest):
         ringed = shown[shown["index"].isin(list(nearest))]
         fig.add_trace(go.Scatter(

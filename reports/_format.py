@@ -35,5 +35,7 @@ def fmt(value: Any, unit: str | None = None) -> str:
 
 
 def fmt_metric(name: str, value: Any) -> str:
-    """A metric (or a ``constraint_<name>`` excess) formatted in its unit."""
-    return fmt(value, UNITS.get(name.removeprefix("constraint_")))
+    """A metric (or a ``constraint_<name>`` excess, or a ``<name>_low``/``_high`` corner)
+    formatted in its unit."""
+    base = name.removeprefix("constraint_").removesuffix("_low").removesuffix("_high")
+    return fmt(value, UNITS.get(base))

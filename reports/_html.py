@@ -191,7 +191,7 @@ def build_report(run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]
             "objectives; the line is the front of the two plotted objectives; dashed lines are "
             "budgets; the star is the recommended design. Grey crosses on the 0 % row: designs "
             "the analytical pre-screen rejected (never simulated, so without an accuracy) at "
-            "their estimated cost; hover for the reason.</p>"),
+            "their estimated cost; hover for the reason.</p>" + _uncertainty_note(a)),
         *([_section("families", "Network families", _plot(figures, "fig-families")
                     + "<p class=\"note\">Feasible simulated designs by family; the line is each "
                     "family's accuracy/inference-energy front.</p>")] if "fig-families" in figures
@@ -201,6 +201,7 @@ def build_report(run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]
         _section("parallel", "Parameters and objectives", _plot(figures, "fig-parallel")),
         _section("pareto-designs", "Pareto designs", _pareto_table(a)),
         _section("breakdown", "Where the cost comes from", _breakdowns(a, figures)),
+        _section("sensitivity", "What the recommended energy hangs on", _sensitivity(a)),
     ]
     if "fig-continual" in figures:
         body.append(_section("continual", "Continual learning",
@@ -309,6 +310,12 @@ def _header(a: _Analysis) -> str:
         ("Evaluations", escape(f"{evaluated}" + (f" of {requested} requested" if requested
                                                  is not None else ""))),
         ("Feasible", escape(str(counts.get("feasible", int(frame["feasible"].sum()))))),
+        ("Feasibility", escape(
+            "judged at the high corner of the profile figure ranges (--robust)"
+            if run.get("robust") else
+            "judged at nominal profile figures; "
+            f"{int((frame['feasible'] & ~frame['feasible_high']).sum())} design(s) feasible at "
+            "nominal only")),
         ("Pre-screened", escape(str(counts.get("prescreened", int(frame["prescreened"].sum()))))),
         ("Cache hits", escape(str(counts.get("cache_hits", int(frame["cache_hit"].sum()))))),
         ("Run time", escape(run_time)),
@@ -326,6 +333,16 @@ def _header(a: _Analysis) -> str:
             + (f" of {escape(str(requested))} requested" if requested is not None else "")
             + ". Rerun <code>dse explore</code> with the same options to resume.</p>"
         )
+    fragile = [(profile, index) for profile, index in a.recommended.items()
+               if index is not None and not _frame_row(a, index)["feasible_high"]]
+    if fragile:
+        which = ", ".join(f"#{index} on {profile}" for profile, index in fragile)
+        banners.append(
+            "<p class=\"banner warn\" id=\"nominal-only\">The recommended design "
+            f"{escape(which)} meets the budgets only at the nominal profile figures: at the high "
+            "corner of their ranges it breaks a budget. Rerun with <code>--robust</code>, or "
+            "narrow the figures at the top of its sensitivity table.</p>"
+        )
     if not a.any_feasible:
         banners.append(
             "<p class=\"banner error\" id=\"no-feasible\">No evaluated design meets the budgets. "
@@ -335,6 +352,11 @@ def _header(a: _Analysis) -> str:
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return ("<header>\n<h1>snn-dse exploration report</h1>\n" + "\n".join(banners)
             + f"\n<table class=\"meta\" id=\"run-summary\">{table}</table>\n</header>")
+
+
+def _frame_row(a: _Analysis, index: int) -> Mapping[str, Any]:
+    """The evaluations-frame row of evaluation ``index``."""
+    return a.frame.loc[a.frame["index"] == index].iloc[0].to_dict()
 
 
 def _cell(value: Any, text: str) -> str:
@@ -368,6 +390,10 @@ def _design_table(
                 cells.append(_cell(value, fmt_metric(name, value)))
             elif name == "violation":
                 cells.append(_cell(value, f"{100 * value:.1f} %"))
+            elif name.endswith(("_low", "_high")):
+                cells.append(_cell(value, fmt_metric(name, value)))
+            elif isinstance(value, bool):
+                cells.append(_cell(value, "yes" if value else "no"))
             else:
                 cells.append(_cell(value, fmt(value)))
         lines.append(f"<tr data-index=\"{int(row['index'])}\">{''.join(cells)}</tr>")
@@ -393,8 +419,53 @@ def _recommended_table(a: _Analysis) -> str:
 
 def _pareto_table(a: _Analysis) -> str:
     rows = a.frame[a.frame["pareto"]].sort_values(["profile", "index"])
-    return (_design_table(a, rows, "pareto-table")
-            + "<p class=\"note\">Click a column heading to sort.</p>")
+    extra = [(f"{m}_{side}", f"{label(m).split(' (')[0]} {side}") for m in a.metrics
+             for side in ("low", "high") if f"{m}_{side}" in a.frame]
+    extra += [("robust", "robust"), ("feasible_high", "feasible at high corner")]
+    return (_design_table(a, rows, "pareto-table", extra)
+            + "<p class=\"note\">Click a column heading to sort. Low and high: the cost with "
+            "every profile figure at the end of its range that lowers or raises it.</p>")
+
+
+def _uncertainty_note(a: _Analysis) -> str:
+    robust = "--robust: a design is feasible only when its high corner meets every budget. " \
+        if a.run.get("robust") else ""
+    return (
+        "<p class=\"note\" id=\"robust-definition\">Error bars run from each design's low "
+        "to its high corner cost (every profile figure at the end of its range that lowers or "
+        "raises the cost; docs/uncertainty.md). " + robust + "Filled diamond: a <b>robust</b> "
+        "Pareto design: no other feasible design of its device would dominate it even at that "
+        "design's low corner against this one's high corner, so it stays on the front however "
+        "the costs move within their ranges. Open diamond: a Pareto design that another design "
+        "could overtake. Brown squares: designs feasible at nominal only (their high corner "
+        "breaks a budget).</p>"
+    )
+
+
+def _sensitivity(a: _Analysis) -> str:
+    """Per device, the recommended design's sensitivity table (``run["sensitivity"]``)."""
+    tables = a.run.get("sensitivity") or {}
+    parts = []
+    for position, profile in enumerate(a.profiles):
+        ranked = tables.get(profile)
+        index = a.recommended.get(profile)
+        if not ranked or index is None:
+            continue
+        rows = "".join(
+            f"<tr><td><code>{escape(str(r['field']))}</code></td>"
+            f"<td data-sort=\"{float(r['share'])!r}\">{100 * float(r['share']):.1f} %</td>"
+            f"<td>{escape(fmt(r.get('low_j'), 'J'))}</td>"
+            f"<td>{escape(fmt(r.get('high_j'), 'J'))}</td></tr>" for r in ranked)
+        parts.append(
+            f"<h3>{escape(profile)}: design #{index}</h3><table class=\"sortable\" "
+            f"id=\"sensitivity-{position}\"><thead><tr><th>profile figure</th>"
+            "<th>share of variance</th><th>energy at its low end</th>"
+            f"<th>energy at its high end</th></tr></thead><tbody>{rows}</tbody></table>")
+    if not parts:
+        return "<p class=\"note\">No recommended design with a sensitivity table.</p>"
+    return ("\n".join(parts) + "<p class=\"note\">Share of the inference energy's variance "
+            "due to each profile figure (each uniform on its range, one at a time): measure the "
+            "top figures first to narrow the range.</p>")
 
 
 def _nearest_table(a: _Analysis) -> str:

@@ -19,6 +19,7 @@ __all__ = [
     "non_dominated_sort",
     "normalised_hypervolume",
     "pareto_mask",
+    "robust_mask",
 ]
 
 
@@ -45,6 +46,33 @@ def pareto_mask(F: ArrayLike) -> NDArray[np.bool_]:
     if finite.size == 0:
         return mask
     mask[finite] = moocore.is_nondominated(arr[finite], keep_weakly=True)
+    return mask
+
+
+def robust_mask(F_low: ArrayLike, F_high: ArrayLike) -> NDArray[np.bool_]:
+    """Rows that stay non-dominated however every row's costs move within their ranges.
+
+    Each row's objectives lie anywhere in the box ``[F_low, F_high]`` (minimisation; an
+    objective without a range has ``low == high``), independently of the other rows. Row ``i``
+    is robust when no other row ``j`` dominates it even with ``j`` at its optimistic corner and
+    ``i`` at its pessimistic one: there is no ``j != i`` with ``F_low[j] <= F_high[i]``
+    everywhere and ``<`` somewhere. Treating rows as independent is conservative: rows priced
+    on one profile share its figures, so their costs move together and fewer designs can
+    overtake each other than this test allows. A robust row is on the front of every
+    realisation, so it is on the nominal front too. Rows with NaN or inf are never robust.
+    """
+    low, high = _as_matrix(F_low), _as_matrix(F_high)
+    if low.shape != high.shape:
+        raise ValueError(f"corner matrices differ in shape: {low.shape} vs {high.shape}")
+    n = low.shape[0]
+    finite = np.isfinite(low).all(axis=1) & np.isfinite(high).all(axis=1)
+    mask = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(finite):
+        others = finite.copy()
+        others[i] = False
+        no_worse = (low[others] <= high[i]).all(axis=1)
+        better = (low[others] < high[i]).any(axis=1)
+        mask[i] = not (no_worse & better).any()
     return mask
 
 

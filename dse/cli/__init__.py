@@ -1,7 +1,16 @@
 """The ``dse`` command line. Each command group lives in its own module and registers itself
 on the shared ``app``; importing this package imports them all."""
 
-from dse.cli import cost, data, explore, export, profiles, report, simulate  # noqa: F401  (registration)
+from dse.cli import (  # noqa: F401  (registration)
+    calibrate,
+    cost,
+    data,
+    explore,
+    export,
+    profiles,
+    report,
+    simulate,
+)
 from dse.cli._app import app
 from dse.cli._main import main, run
 

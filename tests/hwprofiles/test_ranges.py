@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hwprofiles import DEFAULT_TOLERANCE, ProfileError, load_profile, profile_from_dict
@@ -75,6 +75,7 @@ def test_round_trip_and_fingerprint() -> None:
     assert "range" not in plain.to_dict()["events"]["synaptic_op"]
 
 
+@settings(deadline=None)
 @given(value=st.floats(1e-15, 1e-6), low=st.floats(0, 1), high=st.floats(1, 3))
 def test_bounds_bracket_the_value(value: float, low: float, high: float) -> None:
     figure = _profile({"value": f"{value!r} J", "range": [f"{value * low!r} J",

@@ -22,6 +22,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "spike_j": 0.9e-12, "learn_j": 30e-12, "static_w": 0.2e-3,
     },
 }
+#: Relative low and high corners of every synthetic energy (a +-30 % style range).
+LOW, HIGH = 0.75, 1.35
 SPACE = {
     "neurons": [25, 50, 100, 200, 400],
     "weight_bits": [4, 8, 16, 32],
@@ -89,6 +91,10 @@ def _cost(candidate: dict[str, Any], profile: str, activity: dict[str, float]) -
         },
         "latency_per_sample_s": latency, "profile": profile, "activity_source": "measured",
         "figures": figures,
+        "energy_per_sample_j_range": {
+            phase: {"low": LOW * sum(parts.values()), "high": HIGH * sum(parts.values())}
+            for phase, parts in (("train", train), ("infer", infer))},
+        "latency_per_sample_s_range": {"low": latency, "high": latency},
     }
 
 
@@ -150,6 +156,11 @@ def make_run(
                     "wall_s": 161.2},
         "recommended": None if best is None else best["index"],
         "recommended_by_profile": by_profile,
+        "robust": False,
+        "sensitivity": {p: [{"field": "events.synaptic_op", "share": 0.62, "low_j": 1e-6,
+                             "high_j": 2e-6},
+                            {"field": "static.power", "share": 0.38, "low_j": 1.2e-6,
+                             "high_j": 1.8e-6}] for p in by_profile},
         "complete": complete,
     }
     return run, evaluations
@@ -169,6 +180,9 @@ def _record(
     values = {"memory": cost["memory_bytes"]["total"],
               "energy_infer": cost["energy_per_sample_j"]["infer"]["total"]}
     constraints = {k: values[k] - b for k, b in budgets.items()}
+    high = {"memory": values["memory"],
+            "energy_infer": cost["energy_per_sample_j_range"]["infer"]["high"]}
+    constraints_high = {k: high[k] - b for k, b in budgets.items()}
     prescreened = any(values[k] > 2 * b for k, b in budgets.items())
     sim = None
     accuracy = recent = previous = None
@@ -196,7 +210,10 @@ def _record(
             "latency": cost["latency_per_sample_s"],
             "recent_accuracy": recent, "previous_accuracy": previous,
         },
-        "constraints": constraints, "feasible": feasible, "prescreened": prescreened,
+        "constraints": constraints, "constraints_high": constraints_high,
+        "feasible": feasible,
+        "feasible_high": feasible and all(v <= 0 for v in constraints_high.values()),
+        "prescreened": prescreened,
         "reason": "estimated cost far over budget" if prescreened else None,
         "cache_hit": index % 7 == 3, "cost": cost, "sim": sim,
         "wall_s": 0.0 if prescreened else 0.002 * n, "cache_key": f"{index:064x}",

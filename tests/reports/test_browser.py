@@ -25,14 +25,43 @@ def expected_points(fig) -> int:
     return total
 
 
+UNCERTAINTY_JS = """() => {
+  const el = document.getElementById('fig-accuracy-energy');
+  const feasible = el.data.filter(t => (t.name || '').endsWith('feasible'));
+  const symbols = feasible.flatMap(t => t.marker.symbol);
+  const banner = document.getElementById('nominal-only');
+  const rows = document.querySelectorAll('#sensitivity-0 tbody tr');
+  return {
+    errorBars: el.querySelectorAll('g.errorbar path').length,
+    withBars: feasible.filter(t => t.error_x && t.error_x.array.length).length,
+    symbols: symbols,
+    drawnSymbols: el.querySelectorAll('g.points path.point').length,
+    nominalOnly: el.data.filter(t => t.name === 'feasible at nominal only')
+                        .map(t => t.x.length)[0] || 0,
+    banner: banner ? banner.textContent : null,
+    bannerVisible: banner ? banner.getBoundingClientRect().height > 0 : false,
+    sensitivity: Array.from(rows).map(r => r.cells[0].textContent),
+    robustColumn: Array.from(document.querySelectorAll('#pareto-table th'))
+                       .some(h => h.textContent === 'robust'),
+  };
+}"""
+
+
 def test_report_renders_in_chromium(tmp_path) -> None:
     run, evaluations = make_run(30, protocol="continual",
                                 profiles=("loihi1_like", "generic_asic_45nm"))
+    # The recommended Loihi design meets the budgets at nominal figures only.
+    chosen = next(r for r in evaluations if r["index"] == run["recommended_by_profile"]
+                  ["loihi1_like"])
+    chosen["feasible_high"] = False
+    chosen["constraints_high"]["energy_infer"] = 1e-7
     path = write_report(run, evaluations, tmp_path / "report.html")
     shot = tmp_path / "report.png"
     sorted_keys: list[list[float]] = []
+    uncertainty: dict = {}
 
     def sort_by_accuracy(page) -> None:
+        uncertainty.update(page.evaluate(UNCERTAINTY_JS))
         headings = page.eval_on_selector_all("#pareto-table th", "hs => hs.map(h => h.textContent)")
         column = headings.index("accuracy") + 1
         for _ in range(2):  # ascending, then descending
@@ -59,3 +88,15 @@ def test_report_renders_in_chromium(tmp_path) -> None:
     ascending, descending = sorted_keys
     assert len(ascending) > 3 and ascending == sorted(ascending)
     assert descending == sorted(ascending, reverse=True)
+    # Uncertainty: error bars drawn, robust (filled) and non-robust (open) Pareto diamonds,
+    # nominal-only designs ringed, the banner on the recommended design, the sensitivity table.
+    feasible = sum(e["feasible"] for e in evaluations)
+    assert uncertainty["withBars"] == 2 and uncertainty["errorBars"] >= feasible
+    assert {"diamond", "diamond-open", "circle"} <= set(uncertainty["symbols"])
+    assert uncertainty["drawnSymbols"] >= feasible
+    assert uncertainty["nominalOnly"] == sum(e["feasible"] and not e["feasible_high"]
+                                             for e in evaluations) > 0
+    assert uncertainty["bannerVisible"] and "only at the nominal" in uncertainty["banner"]
+    assert f"#{chosen['index']} on loihi1_like" in uncertainty["banner"]
+    assert uncertainty["sensitivity"] == ["events.synaptic_op", "static.power"]
+    assert uncertainty["robustColumn"]
