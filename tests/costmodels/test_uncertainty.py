@@ -24,6 +24,7 @@ from costmodels import (
     uncertain_figures,
 )
 from hwprofiles import DeviceProfile, list_profiles, load_profile, profile_from_dict
+from snn_dse.domains import FLOAT_BITS, MAX_FIXED_BITS
 from tests.hwprofiles.conftest import minimal
 
 PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
@@ -95,7 +96,8 @@ def test_structural_figures_are_held() -> None:
 
 @settings(max_examples=25, deadline=None)
 @given(profile_id=st.sampled_from(PROFILES), neurons=st.integers(1, 1500),
-       inputs=st.integers(1, 900), bits=st.integers(1, 32),
+       inputs=st.integers(1, 900),
+       bits=st.sampled_from([*range(1, MAX_FIXED_BITS + 1), FLOAT_BITS]),
        inhibition=st.sampled_from(["population", "direct"]), seed=st.integers(0, 2**31))
 def test_corners_bound_every_point_of_the_box(profile_id: str, neurons: int, inputs: int,
                                               bits: int, inhibition: str, seed: int) -> None:

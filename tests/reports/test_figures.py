@@ -48,7 +48,16 @@ def test_accuracy_memory_scatter_points_budget_and_recommendation(single) -> Non
     assert infeasible.marker.color == reports._figures.INFEASIBLE
     feasible = by_name(fig, "feasible")
     assert len(feasible.x) == frame["feasible"].sum()
-    assert list(feasible.marker.symbol).count("diamond") == frame["pareto"].sum()
+    symbols = list(feasible.marker.symbol)
+    assert symbols.count("diamond") == (frame["pareto"] & frame["robust"]).sum()
+    assert symbols.count("diamond-open") == (frame["pareto"] & ~frame["robust"]).sum() > 0
+    assert feasible.error_x.array is None  # memory has no range
+    energy = by_name(pareto_scatter(frame, "energy_infer"), "feasible")
+    rows = frame[frame["feasible"]]
+    assert list(energy.error_x.array) == pytest.approx(list(rows["energy_infer_high"]
+                                                            - rows["energy_infer"]))
+    assert list(energy.error_x.arrayminus) == pytest.approx(list(rows["energy_infer"]
+                                                                 - rows["energy_infer_low"]))
     budget = by_name(fig, "memory budget: 16 KiB")
     assert list(budget.x) == [16 * 1024.0, 16 * 1024.0]
     star = by_name(fig, "recommended")

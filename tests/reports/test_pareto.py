@@ -16,6 +16,7 @@ from reports import (
     non_dominated_sort,
     normalised_hypervolume,
     pareto_mask,
+    robust_mask,
 )
 
 # Small integer-valued grids make ties and duplicates frequent.
@@ -115,3 +116,24 @@ def test_reports_never_imports_dse_and_loads_plotly_lazily() -> None:
             "assert 'plotly' in sys.modules; "
             "assert not [m for m in sys.modules if m == 'dse' or m.startswith('dse.')]")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_robust_mask_definition() -> None:
+    """Row 1 wins on error whatever the energies do; rows 0 and 2 could overtake each other;
+    row 3 is dominated outright."""
+    low = np.array([[0.1, 1.0], [0.05, 3.0], [0.1, 1.2], [0.1, 5.0]])
+    high = np.array([[0.1, 2.0], [0.05, 3.5], [0.1, 1.3], [0.1, 6.0]])
+    assert robust_mask(low, high).tolist() == [False, True, False, False]
+    assert robust_mask(low, low).tolist() == pareto_mask(low).tolist()  # no ranges: the front
+
+
+@given(st.integers(0, 2**31), st.integers(2, 30))
+def test_robust_designs_are_on_every_realised_front(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    nominal = rng.uniform(0, 1, size=(n, 3))
+    low, high = nominal * rng.uniform(0.5, 1, size=(n, 3)), nominal * rng.uniform(1, 1.5, (n, 3))
+    robust = robust_mask(low, high)
+    for _ in range(5):
+        realised = rng.uniform(low, high)
+        assert not (robust & ~pareto_mask(realised)).any()
+    assert not (robust & ~pareto_mask(nominal)).any()
