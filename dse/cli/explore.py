@@ -131,6 +131,11 @@ def _print_result(result: ExploreResult) -> None:
             f"memory {_value('memory', chosen['objectives']['memory'])})",
             soft_wrap=True,
         )
+        if not chosen.get("feasible_high", True):
+            stdout.print(
+                f"[yellow]warning:[/] #{chosen['index']} meets the budgets only at the nominal "
+                "profile figures; at the high corner of their ranges it breaks a budget "
+                "(rerun with --robust; docs/uncertainty.md)", soft_wrap=True)
     else:
         tables.print(_design_table("No design meets the budgets; least infeasible:",
                                    result.least_infeasible, result, budgets=True))

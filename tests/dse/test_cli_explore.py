@@ -247,3 +247,38 @@ def test_explore_compares_families_and_their_ann_twins(tmp_path: Path) -> None:
                 assert record["cost"]["ann_twin_energy_infer_j"] > 0
     html = (out / "report.html").read_text()
     assert 'id="fig-families"' in html and 'id="twin-table"' in html
+
+
+@pytest.mark.slow
+def test_robust_admits_only_designs_whose_high_corner_meets_the_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["explore", "--space", _space(tmp_path), "--evaluations", "8",
+            "--profile", "loihi1_like", *FAST]
+    assert main([*args, "--out", str(tmp_path / "free")]) == 0
+    _, free = load_run(tmp_path / "free")
+    simulated = sorted((r for r in free if r["sim"] is not None),
+                       key=lambda r: r["objectives"]["energy_infer"])
+    # A budget between the cheapest design's nominal and high-corner inference energy.
+    cheapest = simulated[0]
+    span = cheapest["cost"]["energy_per_sample_j_range"]["infer"]
+    assert span["low"] < cheapest["objectives"]["energy_infer"] < span["high"]
+    budget = (cheapest["objectives"]["energy_infer"] + span["high"]) / 2
+    budget_text = f"{budget * 1e6!r} uJ"
+    assert main([*args, "--energy-budget", budget_text, "--out", str(tmp_path / "plain")]) == 0
+    _, plain = load_run(tmp_path / "plain")
+    nominal_only = [r for r in plain if r["feasible"] and not r["feasible_high"]]
+    assert cheapest["cache_key"] in {r["cache_key"] for r in nominal_only}
+    report = (tmp_path / "plain" / "report.html").read_text()
+    assert "feasible at nominal only" in report
+    capsys.readouterr()
+    code = main([*args, "--energy-budget", budget_text, "--robust",
+                 "--out", str(tmp_path / "robust")])
+    assert code in (0, 3)
+    run, robust = load_run(tmp_path / "robust")
+    assert run["robust"] is True
+    for record in robust:
+        high = record["cost"]["energy_per_sample_j_range"]["infer"]["high"]
+        assert not record["feasible"] or high <= budget
+        assert record["constraints"]["energy_infer"] == pytest.approx(high - budget)
+    assert cheapest["cache_key"] not in {r["cache_key"] for r in robust if r["feasible"]}
