@@ -4,7 +4,13 @@ Pure functions, vectorised with NumPy: :func:`estimate` prices one design with a
 :func:`estimate_many` prices many designs at once. Equations: docs/cost-model.md.
 """
 
-from costmodels._activity import COUNT_FIELDS, DT_S, EXC_SPIKES_PER_STEP, Activity, estimate_counts
+from costmodels._activity import (
+    COUNT_FIELDS,
+    DT_S,
+    EXC_SPIKES_PER_STEP,
+    Activity,
+    estimate_counts,
+)
 from costmodels._calibration import (
     Calibration,
     FittedFigure,

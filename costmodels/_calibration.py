@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -134,16 +135,16 @@ def read_measurements(path: Path) -> Measurements:
                              f"and rule one of {', '.join(RULES)}")
         counts = {name: _number(row[name], f"{where}: {name}") for name in COUNT_FIELDS}
         state_bits = row.get("state_bits", 16)
-        design_kwargs = {
+        design_kwargs: dict[str, Any] = {
+            "inhibition": str(row["inhibition"]), "rule": str(row["rule"]),
             "inputs": _number(row["inputs"], f"{where}: inputs"),
             "neurons": _number(row["neurons"], f"{where}: neurons"),
             "weight_bits": _number(row["weight_bits"], f"{where}: weight_bits"),
             "state_bits": _number(state_bits, f"{where}: state_bits"),
         }
         try:
-            designs.append(SNNDesign(
-                **design_kwargs, inhibition=str(row["inhibition"]), rule=str(row["rule"]),
-                timesteps=max(1, round(counts["timesteps"]))))
+            designs.append(SNNDesign(**design_kwargs,
+                                     timesteps=max(1, round(counts["timesteps"]))))
             activities.append(Activity(**counts, source="measured"))
         except InputError as error:
             raise InputError(f"{where}: {error}") from None

@@ -154,7 +154,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _patch_levels(levels: list[dict[str, Any]], patch: dict[str, Any], raw: _Raw
+def _patch_levels(levels: list[dict[str, Any]], patch: dict[str, Any], raw: Located
                   ) -> list[dict[str, Any]]:
     """The parent's memory list with the levels named in ``patch`` deep-merged.
 

@@ -42,10 +42,8 @@ _PERCENT = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*%\s*$")
 
 def parse_tolerance(raw: object) -> float:
     """``"30%"`` -> 0.3; raise ``ValueError`` (with the fix) for anything else or outside 0..100 %."""
-    if isinstance(raw, bool) or not isinstance(raw, str):
-        raise ValueError(f"tolerance {raw!r}: write it as a percentage of the value, e.g. '30%'")
-    match = _PERCENT.match(raw)
-    if not match:
+    match = _PERCENT.match(raw) if isinstance(raw, str) else None
+    if match is None:
         raise ValueError(f"tolerance {raw!r}: write it as a percentage of the value, e.g. '30%'")
     fraction = float(match.group(1)) / 100.0
     if not 0.0 <= fraction <= 1.0 or not math.isfinite(fraction):

@@ -122,7 +122,7 @@ def test_unknown_fit_figure_lists_the_fittable_ones(tmp_path: Path, wide: None,
     (lambda f: f.assign(phase="test"), "phase 'test' is not one of train, infer"),
     (lambda f: f.assign(energy_j=-1.0), "energy_j must be a positive number"),
 ])
-def test_bad_measurements_exit_2(tmp_path: Path, edit, words: str, wide: None,  # noqa: ANN001
+def test_bad_measurements_exit_2(tmp_path: Path, edit, words: str, wide: None,
                                  capsys: pytest.CaptureFixture) -> None:
     csv = tmp_path / "bad.csv"
     edit(measurements_frame(load_profile("loihi1_like"), _runs(2))).to_csv(csv, index=False)
