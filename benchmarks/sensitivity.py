@@ -58,7 +58,8 @@ def main() -> None:
             infer = Activity.estimated(design, training=False, **RATES)
             start = time.perf_counter()
             swing = {row["field"]: row["share"]
-                     for row in sensitivity(design, profile, train, infer)}
+                     for row in sensitivity(
+                         lambda p, d=design, t=train, i=infer: estimate(d, p, t, i), profile)}
             swing_s = time.perf_counter() - start
             start = time.perf_counter()
             X = sobol_sample.sample(problem, args.samples, calc_second_order=False,
