@@ -31,12 +31,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
+from scipy.optimize import nnls  # type: ignore[import-untyped]
 
 from costmodels._activity import COUNT_FIELDS, Activity
-from costmodels._design import INHIBITIONS, RULES, SNNDesign
+from costmodels._design import SNNDesign
 from costmodels._estimate import estimate
 from hwprofiles import DeviceProfile, Figure
+from snn_dse.domains import INHIBITIONS, RULES
 from snn_dse.errors import InputError
 
 #: Design columns of a measurements file (``state_bits`` optional, 16 when absent).
@@ -282,13 +283,13 @@ def quantity_text(value: float, unit: str) -> str:
 
 def calibrated_profile_yaml(base_ref: str, base: DeviceProfile, result: Calibration,
                             measurements: str, *, profile_id: str | None = None,
-                            today: dt.date | None = None) -> dict:
+                            today: dt.date | None = None) -> dict[str, Any]:
     """The data of NEW.yaml: ``extends`` the base and sets only the fitted figures (basis
     measured, the fit's range, a reference naming the measurement file and the date)."""
     day = (today or dt.date.today()).isoformat()
     reference = (f"dse calibrate on {Path(measurements).name} ({result.runs} runs, "
                  f"R^2 {result.r_squared:.4f}), {day}")
-    out: dict = {
+    out: dict[str, Any] = {
         "schema_version": 1,
         "extends": base_ref,
         "id": profile_id or f"{base.id}_calibrated",

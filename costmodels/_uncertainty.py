@@ -13,9 +13,9 @@ profile, and the bound on random points inside the box. Structural quantities (c
 node, supply voltage) stay at their nominal value: a capacity decides which memory level holds
 a component, a discrete and non-monotone effect. The corners are priced by the model's own
 vectorised functions (:func:`costmodels.estimate`, :func:`costmodels.price_layered`,
-:func:`costmodels.estimate_many`), so the propagation does not depend on the inside of the equations: :func:`cost_ranges` and
-:func:`sensitivity` take any pricing function (``estimate`` for the STDP network,
-``price_layered`` for the layered families).
+:func:`costmodels.estimate_many`), so the propagation does not depend on the inside of the
+equations: :func:`cost_ranges` and :func:`sensitivity` take any pricing function
+(``estimate`` for the STDP network, ``price_layered`` for the layered families).
 
 **Sensitivity.** The share of figure *i* in the variance of the inference energy, with each
 figure uniform on its range and independent: one-at-a-time swings ``D_i = E(hi_i) - E(lo_i)``

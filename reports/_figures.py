@@ -137,8 +137,9 @@ def pareto_scatter(
     design of each device as a star and, when given, the ``nearest`` infeasible designs ringed.
     Feasible designs carry error bars from their low to their high corner cost (profile figure
     ranges); a Pareto design that is not robust is an open diamond, and designs feasible at
-    nominal only (their high corner breaks a budget) are ringed. When ``y`` is an accuracy, the designs the pre-screen rejected (never simulated, so without
-    one) sit as grey crosses at their estimated ``x`` on the row ``y = 0``."""
+    nominal only (their high corner breaks a budget) are ringed. When ``y`` is an accuracy, the
+    designs the pre-screen rejected (never simulated, so without one) sit as grey crosses at
+    their estimated ``x`` on the row ``y = 0``."""
     budgets = budgets or {}
     recommended = recommended or {}
     profiles = list(profiles or profiles_of(frame))

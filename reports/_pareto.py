@@ -65,7 +65,7 @@ def robust_mask(F_low: ArrayLike, F_high: ArrayLike) -> NDArray[np.bool_]:
     if low.shape != high.shape:
         raise ValueError(f"corner matrices differ in shape: {low.shape} vs {high.shape}")
     n = low.shape[0]
-    finite = np.isfinite(low).all(axis=1) & np.isfinite(high).all(axis=1)
+    finite = np.asarray(np.isfinite(low).all(axis=1) & np.isfinite(high).all(axis=1))
     mask = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(finite):
         others = finite.copy()

@@ -27,8 +27,8 @@ def test_run_directory_holds_every_output_and_the_record_format(tmp_path: Path) 
     assert [r["index"] for r in records] == list(range(24))
     assert set(records[0]) == {
         "index", "profile", "candidate", "objectives", "constraints", "constraints_high",
-        "feasible", "feasible_high", "prescreened", "reason", "cache_hit", "cost", "sim", "wall_s", "cache_key",
-        "code_version",
+        "feasible", "feasible_high", "prescreened", "reason", "cache_hit", "cost", "sim",
+        "wall_s", "cache_key", "code_version",
     }
     assert set(records[0]["objectives"]) == {
         "accuracy", "memory", "energy_infer", "energy_train", "latency",

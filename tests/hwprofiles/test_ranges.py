@@ -6,8 +6,15 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
-from hwprofiles import DEFAULT_TOLERANCE, ProfileError, load_profile, profile_from_dict
+from hwprofiles import (
+    DEFAULT_TOLERANCE,
+    ProfileError,
+    load_profile,
+    profile_from_dict,
+    profile_json_schema,
+)
 from tests.hwprofiles.conftest import dump, minimal, write
 
 
@@ -100,3 +107,15 @@ def test_extends_unknown_level_names_the_levels(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as info:
         load_profile(write(tmp_path / "child.yaml", yaml.safe_dump(child)))
     assert "no memory level 'hbm'" in str(info.value) and "sram_1m" in str(info.value)
+
+
+def test_json_schema_knows_ranges_and_tolerances() -> None:
+    validator = Draft202012Validator(profile_json_schema())
+    data = minimal()
+    data["events"]["synaptic_op"] = {"value": "23.6 pJ", "range": ["20 pJ", "30 pJ"],
+                                     "basis": "simulated", "reference": "R3"}
+    data["static"] = {"power": {"value": "1 mW", "tolerance": "30%", "basis": "measured",
+                                "reference": "lab"}}
+    validator.validate(data)
+    data["static"]["power"]["tolerance"] = 0.3
+    assert not validator.is_valid(data)
