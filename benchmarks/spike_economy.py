@@ -45,17 +45,17 @@ from _record import record
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from costmodels import (  # noqa: E402
+from costmodels import (
     LayeredActivity,
     LayeredDesign,
     break_even_spike_rate,
     estimated_activity,
     price_layered,
 )
-from hwprofiles import BUILTIN_DIR, load_profile  # noqa: E402
-from sim import (  # noqa: E402
+from hwprofiles import BUILTIN_DIR, load_profile
+from sim import (
     DatasetNotFoundError,
     LayeredConfig,
     default_strength,
@@ -238,8 +238,8 @@ def suite_imsnn(base: dict, seeds: int, ablation_seeds: int) -> tuple[str, list[
               imsnn.spikes <= 0.3 * surrogate.spikes and surrogate.acc - imsnn.acc <= 1.5,
               f"{_pct(imsnn.spikes, surrogate.spikes)} spikes, accuracy "
               f"{imsnn.acc - surrogate.acc:+.2f} points"),
-        f"imsnn: the selective rule cut {100 * imsnn.details.get('blocked_fraction', 0):.0f} % of "
-        "the ISI-path gradients in the last training batch",
+        (f"imsnn: the selective rule cut {100 * imsnn.details.get('blocked_fraction', 0):.0f} % "
+         "of the ISI-path gradients in the last training batch"),
     ]
     return table(outcomes, surrogate), notes
 
@@ -284,8 +284,8 @@ def suite_devices(spike_rates: dict[str, float]) -> tuple[str, list[str]]:
                      else "any rate" if rate >= 1.0 else f"{rate:.4f} ({100 * rate:.2f} % per step)")
             lines.append(f"| {pid} | {profile.execution} | {label} | {1e6 * snn['unregularised']:.4g} "
                          f"| {1e6 * snn['l1']:.4g} | {1e6 * ann:.4g} | {shown} |")
-    notes = [f"spike rates (spikes per neuron per step): {spike_rates}; rate-coded input at the "
-             "Fashion-MNIST mean intensity 0.286; 8-bit weights, 16-bit state, T = 25"]
+    notes = [(f"spike rates (spikes per neuron per step): {spike_rates}; rate-coded input at "
+              "the Fashion-MNIST mean intensity 0.286; 8-bit weights, 16-bit state, T = 25")]
     return "\n".join(lines), notes
 
 
@@ -311,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         except DatasetNotFoundError as err:
             print(f"Fashion-MNIST not found: {err}", file=sys.stderr)
             return 2
-    base = dict(dataset="fashion-mnist", data_dir=args.data_dir, hidden=(256,), timesteps=25,
-                epochs=args.epochs, train_samples=args.train, test_samples=args.test)
+    base = {"dataset": "fashion-mnist", "data_dir": args.data_dir, "hidden": (256,),
+            "timesteps": 25, "epochs": args.epochs, "train_samples": args.train,
+            "test_samples": args.test}
     settings = (f"Fashion-MNIST {args.train} train / {args.test} test, T = 25, {args.epochs} "
                 "epochs, Adam lr 1e-3, batch 128, one thread; float32; energy priced at float32 "
                 "with the measured inference activity")

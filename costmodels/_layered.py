@@ -39,6 +39,7 @@ power (plus memory leakage) x latency.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ class LayeredDesign:
 
     @property
     def synapses(self) -> list[int]:
-        return [a * b for a, b in zip(self.layers[:-1], self.layers[1:], strict=True)]
+        return [a * b for a, b in itertools.pairwise(self.layers)]
 
     def twin(self) -> LayeredDesign:
         """The ANN with the same layers and precision."""
@@ -263,7 +264,7 @@ def memory_bits(design: LayeredDesign) -> dict[str, float]:
     if design.spiking:
         state = sum(layers[1:]) * s
     else:
-        widest = max(a + b for a, b in zip(layers[:-1], layers[1:], strict=True))
+        widest = max(a + b for a, b in itertools.pairwise(layers))
         state = widest * s
     isi_pre = (layers[0] if design.coding == "rate" else 0) + sum(layers[1:-1])
     return {
@@ -330,7 +331,7 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
     infer = infer or estimated_activity(design)
     train = train or estimated_activity(design, training=True)
     bits = memory_bits(design)
-    nbytes = {k: int(math.ceil(v / 8)) for k, v in bits.items()}
+    nbytes = {k: math.ceil(v / 8) for k, v in bits.items()}
     placement = _place(profile, nbytes)
     e_syn, e_mac = synaptic_op_energy(profile, design), mac_energy(profile, design)
     e_active, e_idle, e_relu = _neuron_energies(profile, design)

@@ -4,6 +4,7 @@ layer's post-ReLU activations (the route of Narduzzi et al., arXiv 2204.01460)."
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ class ReLUMLP:
 
     @classmethod
     def create(cls, sizes: list[int], rng: np.random.Generator) -> ReLUMLP:
-        return cls([Dense.create(a, b, rng) for a, b in zip(sizes[:-1], sizes[1:], strict=True)])
+        return cls([Dense.create(a, b, rng) for a, b in itertools.pairwise(sizes)])
 
     def params(self) -> list[np.ndarray]:
         return [p for proj in self.projections for p in proj.params()]

@@ -33,6 +33,7 @@ the test pass (batches of ``INFER_BATCH``) over test samples.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -270,7 +271,7 @@ class _Counter:
         """Dense backward MACs of one batch (module docstring) and one Adam step."""
         steps = self.timesteps if self.spiking else 1
         per_sample = 0.0
-        for k, (a, b) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True)):
+        for k, (a, b) in enumerate(itertools.pairwise(self.sizes)):
             per_sample += (input_steps if k == 0 else steps) * a * b
             if k > 0:
                 per_sample += steps * a * b
@@ -323,7 +324,7 @@ def quantize_signed(w: np.ndarray, bits: int) -> np.ndarray:
 
 def _build_spiking(config: LayeredConfig, sizes: list[int], rng: np.random.Generator) -> SpikingMLP:
     projections: list[Projection] = []
-    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+    for k, (a, b) in enumerate(itertools.pairwise(sizes)):
         analog = k == 0 and config.coding == "direct"
         if config.family == "imsnn" and not analog:
             projections.append(ISISynapse.create(a, b, config.timesteps, rng, config.selective))

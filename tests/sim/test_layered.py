@@ -13,8 +13,8 @@ from sim._conversion import ConvertedSNN
 from sim._datasets import load_dataset
 from sim._layered import quantize_signed
 
-TINY = dict(dataset="digits", hidden=(12,), timesteps=6, epochs=1, train_samples=150,
-            test_samples=50)
+TINY = {"dataset": "digits", "hidden": (12,), "timesteps": 6, "epochs": 1,
+        "train_samples": 150, "test_samples": 50}
 
 
 def _stable(result) -> dict:
