@@ -31,6 +31,9 @@ from numba import njit
 
 #: ``phi`` of a neuron that has not spiked yet in the presentation (steps).
 PHI_INIT = 1.0
+#: Largest per-interval table (T x n_in x n_out float32) a layer keeps; beyond it (long
+#: presentations of wide layers) the Gaussian is evaluated per event instead (slower).
+MAX_TABLE_BYTES = 128 * 2**20
 
 
 @njit(cache=True)
@@ -118,13 +121,16 @@ class ISISynapse:
 
     @classmethod
     def create(cls, n_in: int, n_out: int, timesteps: int, rng: np.random.Generator,
-               selective: bool = True) -> ISISynapse:
+               selective: bool = True, max_table_bytes: int = MAX_TABLE_BYTES) -> ISISynapse:
+        """A layer initialised as the module docstring says; ``exact`` when its tables would
+        exceed ``max_table_bytes``."""
         bound = 1.0 / np.sqrt(n_in)
         w = rng.uniform(-bound, bound, (n_in, n_out)).astype(np.float32)
         b = rng.uniform(-bound, bound, n_out).astype(np.float32)
         mu = rng.uniform(1.0, timesteps, (n_in, n_out)).astype(np.float32)
         sigma = rng.uniform(timesteps / 8, timesteps / 4, (n_in, n_out)).astype(np.float32)
-        return cls(w, b, mu, sigma, timesteps, selective)
+        exact = 4 * timesteps * n_in * n_out > max_table_bytes
+        return cls(w, b, mu, sigma, timesteps, selective, exact)
 
     @property
     def shape(self) -> tuple[int, int]:

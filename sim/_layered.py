@@ -66,12 +66,17 @@ DEFAULT_SIZES: dict[str, tuple[int | None, int | None]] = {
 }
 #: LIF neuron of the trained spiking families (snnTorch anchor: beta 0.9, threshold 1, slope 25).
 NEURON = LIF(beta=0.9, threshold=1.0)
+#: Test samples per inference batch (fewer for long presentations of wide layers: at most
+#: 4 x ``MAX_BATCH_ELEMENTS`` per array; inference keeps no gradients).
 INFER_BATCH = 1000
 #: Default mini-batch (the snnTorch anchor's), reduced for small training sets so that an
-#: epoch has at least ``MIN_STEPS_PER_EPOCH`` Adam steps (the 1,347 digits: batch 26).
+#: epoch has at least ``MIN_STEPS_PER_EPOCH`` Adam steps (the 1,347 digits: batch 26), and
+#: for long presentations of wide layers so that one (T, B, width) float32 array stays under
+#: ``MAX_BATCH_ELEMENTS`` (32 MiB; BPTT keeps several per layer).
 DEFAULT_BATCH = 128
 MIN_STEPS_PER_EPOCH = 50
 MIN_BATCH = 8
+MAX_BATCH_ELEMENTS = 8 * 2**20
 #: Default regulariser strength per (family kind, regulariser): spiking families penalise
 #: per-sample hidden spike counts, ``ann``/``converted`` post-ReLU activations. Chosen by
 #: sweeps on Fashion-MNIST 784-256-10, T = 25, 3 epochs, seed 0 (docs/spike-economy.md): the
@@ -89,10 +94,12 @@ DEFAULT_STRENGTH: dict[tuple[str, str], float] = {
 }
 
 
-def auto_batch(train_samples: int) -> int:
+def auto_batch(train_samples: int, steps: int = 1, width: int = 1) -> int:
     """``DEFAULT_BATCH``, or less so that an epoch of ``train_samples`` has at least
-    ``MIN_STEPS_PER_EPOCH`` steps (never below ``MIN_BATCH``)."""
-    return max(MIN_BATCH, min(DEFAULT_BATCH, train_samples // MIN_STEPS_PER_EPOCH))
+    ``MIN_STEPS_PER_EPOCH`` steps and a ``(steps, batch, width)`` array at most
+    ``MAX_BATCH_ELEMENTS`` elements (never below ``MIN_BATCH``)."""
+    return max(MIN_BATCH, min(DEFAULT_BATCH, train_samples // MIN_STEPS_PER_EPOCH,
+                              MAX_BATCH_ELEMENTS // (steps * width)))
 
 
 def family_kind(family: str) -> str:
@@ -361,7 +368,8 @@ def run_layered(config: LayeredConfig) -> LayeredResult:
     infer_counter = _Counter(sizes, config.timesteps, config.family != "ann")
     x_train, y_train = splits.train_x, splits.train_y
     details: dict[str, Any] = {}
-    batch = config.batch_size or auto_batch(len(y_train))
+    steps = config.timesteps if config.family in SPIKING_TRAINED else 1
+    batch = config.batch_size or auto_batch(len(y_train), steps, max(sizes))
     details["batch_size"] = batch
 
     start = time.perf_counter()
@@ -402,8 +410,10 @@ def run_layered(config: LayeredConfig) -> LayeredResult:
     start = time.perf_counter()
     correct = 0
     x_test, y_test = splits.test_x, splits.test_y
-    for i in range(0, len(y_test), INFER_BATCH):
-        xb, yb = x_test[i:i + INFER_BATCH], y_test[i:i + INFER_BATCH]
+    infer_steps = config.timesteps if config.family != "ann" else 1
+    infer_batch = max(1, min(INFER_BATCH, 4 * MAX_BATCH_ELEMENTS // (infer_steps * max(sizes))))
+    for i in range(0, len(y_test), infer_batch):
+        xb, yb = x_test[i:i + infer_batch], y_test[i:i + infer_batch]
         if config.family == "ann":
             acts = ann.forward(xb)
             infer_counter.add_ann(xb, acts)

@@ -83,3 +83,17 @@ def test_bad_config_names_the_field() -> None:
         LayeredConfig(hidden=(0,))
     with pytest.raises(ConfigError, match="weight_bits"):
         LayeredConfig(weight_bits=20)
+
+
+def test_long_wide_layers_stay_within_memory_bounds() -> None:
+    """Wide layers at long presentations: smaller batches and per-event Gaussians."""
+    from sim._imsnn import ISISynapse
+    from sim._layered import MAX_BATCH_ELEMENTS, auto_batch
+
+    assert auto_batch(10_000) == 128
+    assert auto_batch(10_000, steps=25, width=784) == 128
+    small = auto_batch(10_000, steps=350, width=1024)
+    assert 350 * small * 1024 <= MAX_BATCH_ELEMENTS and small >= 8
+    rng = np.random.default_rng(0)
+    assert not ISISynapse.create(784, 256, 25, rng).exact
+    assert ISISynapse.create(784, 1024, 350, rng).exact
