@@ -252,11 +252,16 @@ def suite_imsnn(base: dict, seeds: int, ablation_seeds: int) -> tuple[str, list[
 
 
 def suite_layers(base: dict, seeds: int, hidden: tuple[int, ...], coding: str,
-                 with_imsnn: bool) -> tuple[str, list[str]]:
+                 with_imsnn: bool, regs: list[str]) -> tuple[str, list[str]]:
+    """surrogate without and with each regulariser of ``regs`` (``name:strength``, default
+    the default l1), optionally imsnn, and the ANN twin, on ``hidden`` layers."""
     fields = {"hidden": hidden, "coding": coding}
-    arms = [Arm("surrogate", {**fields, "family": "surrogate"}),
-            Arm(f"surrogate + l1 {default_strength('surrogate', 'l1'):g}",
-                {**fields, "family": "surrogate", "activity_reg": "l1"})]
+    arms = [Arm("surrogate", {**fields, "family": "surrogate"})]
+    for spec in regs or [f"l1:{default_strength('surrogate', 'l1')}"]:
+        name, strength = spec.split(":")
+        arms.append(Arm(f"surrogate + {name} {float(strength):g}",
+                        {**fields, "family": "surrogate", "activity_reg": name,
+                         "activity_reg_strength": float(strength)}))
     if with_imsnn:
         arms.append(Arm("imsnn", {**fields, "family": "imsnn"}))
     arms.append(Arm("ann (twin)", {**fields, "family": "ann"}))
@@ -306,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ablation-seeds", type=int, default=1)
     parser.add_argument("--deep-imsnn", action="store_true",
                         help="add imsnn to the deep suite (slow: its hidden ISI layer)")
+    parser.add_argument("--regs", nargs="*", default=[],
+                        help="regularisers of the deep and direct suites as name:strength "
+                        "(default: l1 at its default strength)")
     parser.add_argument("--layer-seeds", type=int, default=1,
                         help="seeds per arm of the deep and direct suites")
     parser.add_argument("--train", type=int, default=10_000)
@@ -340,9 +348,11 @@ def main(argv: list[str] | None = None) -> int:
         elif suite == "imsnn":
             body, notes = suite_imsnn(base, args.seeds, args.ablation_seeds)
         elif suite == "deep":
-            body, notes = suite_layers(base, args.layer_seeds, (256, 256), "rate", args.deep_imsnn)
+            body, notes = suite_layers(base, args.layer_seeds, (256, 256), "rate", args.deep_imsnn,
+                                       args.regs)
         else:
-            body, notes = suite_layers(base, args.layer_seeds, (256,), "direct", False)
+            body, notes = suite_layers(base, args.layer_seeds, (256,), "direct", False,
+                                       args.regs)
         print(body)
         seeds = args.layer_seeds if suite in ("deep", "direct") else args.seeds
         if not args.no_record:
