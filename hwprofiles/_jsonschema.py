@@ -30,6 +30,12 @@ def profile_json_schema() -> dict[str, Any]:
         "description": "Id or path of a profile whose fields this one inherits and overrides.",
     }
     schema["anyOf"] = [{"required": ["extends", "id"]}, {"required": required}]
+    levels = schema["properties"]["memory"]
+    schema["properties"]["memory"] = {"anyOf": [levels, {
+        "type": "object", "additionalProperties": {"type": "object"},
+        "description": "In a profile that extends another: memory level name -> the fields of "
+                       "that level to change (a list replaces the whole hierarchy).",
+    }]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "snn-dse device profile",

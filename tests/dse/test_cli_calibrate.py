@@ -46,6 +46,7 @@ def _truth(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_calibration_recovers_a_known_profile(tmp_path: Path) -> None:
     truth = load_profile(_truth(tmp_path))
     csv = tmp_path / "runs.csv"
@@ -76,6 +77,7 @@ def test_calibration_recovers_a_known_profile(tmp_path: Path) -> None:
         f: v for f, v in values.items() if f.startswith("timing.")}
 
 
+@pytest.mark.slow
 def test_underdetermined_fit_is_refused_naming_the_figures(tmp_path: Path) -> None:
     # On the Cortex-M4 profile energy per event and static power x latency both follow the
     # cycles spent: energies alone cannot tell them apart.

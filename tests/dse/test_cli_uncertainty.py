@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 DSE = str(Path(sys.executable).with_name("dse"))
@@ -25,6 +26,7 @@ def _two_bases(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_profiles_show_prints_ranges_and_assumed_is_wider(tmp_path: Path) -> None:
     path = _two_bases(tmp_path)
     done = dse("profiles", "show", str(path))

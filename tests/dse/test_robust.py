@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,7 @@ def test_robust_never_admits_a_design_whose_high_corner_breaks_a_budget(
         assert record["feasible"], record["reason"]
 
 
+@pytest.mark.slow
 def test_without_robust_nominal_only_designs_stay_feasible_and_are_marked(tmp_path: Path) -> None:
     # Fake energies: infer = 0.9e-12 x neurons x timesteps x bits x scale, corners x0.8 / x1.3.
     plain = explore(options(tmp_path, "plain", energy_budget="60 nJ"), models=FakeModels())

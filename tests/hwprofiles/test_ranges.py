@@ -119,3 +119,16 @@ def test_json_schema_knows_ranges_and_tolerances() -> None:
     validator.validate(data)
     data["static"]["power"]["tolerance"] = 0.3
     assert not validator.is_valid(data)
+
+
+def test_json_schema_accepts_a_calibrated_profile(tmp_path: Path) -> None:
+    """What `dse calibrate` writes: extends, and memory patched by level name."""
+    child = {"schema_version": 1, "extends": "generic_asic_45nm", "id": "asic_calibrated",
+             "name": "ASIC, calibrated", "memory": {"sram_1m": {"read": {
+                 "value": "61 pJ", "range": ["59 pJ", "63 pJ"], "basis": "measured",
+                 "reference": "dse calibrate on runs.csv"}}},
+             "static": {"power": {"value": "0.8 mW", "range": ["0.7 mW", "0.9 mW"],
+                                  "basis": "measured", "reference": "dse calibrate on runs.csv"}}}
+    Draft202012Validator(profile_json_schema()).validate(child)
+    assert load_profile(write(tmp_path / "c.yaml", dump(child))).level("sram_1m").read.value \
+        == pytest.approx(61e-12)
