@@ -27,11 +27,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 from scipy.ndimage import zoom  # noqa: E402
 
-from sim import load_dataset  # noqa: E402
+from sim import input_rate_hz, load_dataset, weight_norm  # noqa: E402
 from sim._activity import ActivityCounter  # noqa: E402
 from sim._learning import Mechanisms, StdpParams  # noqa: E402
 from sim._network import Network  # noqa: E402
-from sim._run import default_weight_norm  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -63,8 +62,8 @@ def measure(
         "adaptive_potentiation")})
     net = Network.create(
         x.shape[1], neurons, rng=rng, population=False, inhibition_strength=120.0,
-        timesteps=timesteps, max_rate_hz=127.5,
-        norm=default_weight_norm(x.shape[1], float(x.mean())), weight_bits=32,
+        timesteps=timesteps, max_rate_hz=input_rate_hz(float(x.mean()), x.shape[1]),
+        norm=weight_norm(x.shape[1]), weight_bits=32,
         rounding="nearest", stdp=StdpParams(), mechanisms=mech,
     )
     warm = ActivityCounter()

@@ -19,6 +19,8 @@ _LAZY = {
     "dse._objectives": ("OBJECTIVES", "Objective", "minimised_vector", "parse_objectives"),
     "dse._pipeline": ("DatasetInfo", "EvalContext", "Models", "RealModels", "SimSettings",
                       "candidate_seed", "canonical_candidate", "evaluate"),
+    "dse._reproduce": ("CLAIMS", "PAPERS", "Fidelity", "ReproduceOptions", "Reproduction",
+                       "ReproductionInterrupted", "reproduce"),
     "dse._run_dir": ("load_run",),
     "dse._space": ("ChoiceParam", "DesignSpace", "IntParam", "RealParam", "SpaceError",
                    "default_space", "load_space"),

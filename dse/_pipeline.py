@@ -41,12 +41,14 @@ REAL_DIGITS = 6
 class DatasetInfo:
     """What the pipeline needs to know about the dataset without loading it in every worker:
     its name, its content fingerprint, the mean pixel intensity in [0, 1] (for estimated
-    activity) and the number of inputs (pixels) per sample."""
+    activity), the number of inputs (pixels) per sample and the mean brightest pixel in [0, 1]
+    (the input-drive rule's rate cap)."""
 
     name: str
     fingerprint: str
     mean_intensity: float
     n_inputs: int
+    peak_intensity: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -442,6 +444,7 @@ class RealModels:
             fingerprint=data.fingerprint(),
             mean_intensity=float(data.mean_intensity),
             n_inputs=int(data.n_inputs),
+            peak_intensity=float(data.peak_intensity),
         )
 
     def _design(self, candidate: Mapping[str, Any], dataset: DatasetInfo) -> Any:
@@ -460,9 +463,12 @@ class RealModels:
         )
 
     def _max_rate_hz(self, candidate: Mapping[str, Any], dataset: DatasetInfo) -> float:
-        from sim import default_max_rate_hz
+        from sim import input_rate_hz
 
-        return float(candidate.get("max_rate_hz") or default_max_rate_hz(dataset.name))
+        rate = candidate.get("max_rate_hz")
+        return float(rate or input_rate_hz(
+            dataset.mean_intensity, dataset.n_inputs, dataset.peak_intensity
+        ))
 
     def limits(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> list:
         """``costmodels.check_limits``: precision and neuron-count limits of the device."""

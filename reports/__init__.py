@@ -30,6 +30,7 @@ _LAZY = {
                          "objectives_3d", "parallel_figure", "pareto_scatter"),
     "reports._html": ("build_report", "report_figures", "write_report"),
     "reports._png": ("PngExportError", "write_pngs"),
+    "reports._reproduction": ("format_claim_value", "reproduction_html"),
 }
 
 __all__ = sorted([

@@ -5,14 +5,15 @@ Emits accuracy metrics and measured activity counts as plain dicts (docs/archite
 imports nothing from ``costmodels``, ``hwprofiles`` or ``dse``.
 """
 
-from sim._config import (
-    DEFAULT_MAX_RATE_HZ,
-    MECHANISMS,
-    ConfigError,
-    SimConfig,
-    default_max_rate_hz,
-)
+from sim._config import MECHANISMS, ConfigError, SimConfig
 from sim._datasets import Dataset, DatasetFormatError, DatasetNotFoundError, load_dataset
+from sim._drive import (
+    PEAK_RATE_HZ,
+    TARGET_DRIVE_MV_PER_MS,
+    TARGET_SPIKES_PER_MS,
+    input_rate_hz,
+    weight_norm,
+)
 from sim._layered import (
     DEFAULT_STRENGTH,
     LayeredConfig,
@@ -21,40 +22,42 @@ from sim._layered import (
     run_layered,
 )
 from sim._nir import network_arrays, to_nir
-from sim._run import SimResult, default_weight_norm, run
+from sim._run import SimResult, run
 from sim._splits import Splits, class_tasks, make_splits, task_stream
 from sim.quantization import ROUNDING_MODES, PrecisionError, lsb, quantize
 from snn_dse.domains import ACTIVITY_REGULARISERS as REGULARISERS
 from snn_dse.domains import LAYERED_FAMILIES
 
 __all__ = [
-    "DEFAULT_MAX_RATE_HZ",
     "DEFAULT_STRENGTH",
     "LAYERED_FAMILIES",
-    "REGULARISERS",
-    "LayeredConfig",
-    "LayeredResult",
-    "default_strength",
-    "run_layered",
     "MECHANISMS",
+    "PEAK_RATE_HZ",
+    "REGULARISERS",
     "ROUNDING_MODES",
+    "TARGET_DRIVE_MV_PER_MS",
+    "TARGET_SPIKES_PER_MS",
     "ConfigError",
     "Dataset",
     "DatasetFormatError",
     "DatasetNotFoundError",
+    "LayeredConfig",
+    "LayeredResult",
     "PrecisionError",
     "SimConfig",
     "SimResult",
     "Splits",
     "class_tasks",
-    "default_max_rate_hz",
-    "default_weight_norm",
+    "default_strength",
+    "input_rate_hz",
     "load_dataset",
     "lsb",
     "make_splits",
     "network_arrays",
     "quantize",
     "run",
+    "run_layered",
     "task_stream",
     "to_nir",
+    "weight_norm",
 ]

@@ -38,18 +38,6 @@ class ConfigError(InputError):
     """A ``SimConfig`` field has an invalid value (CLI exit code 2)."""
 
 
-#: Calibrated input rate of a white pixel per dataset, Hz (benchmarks/RESULTS.md, sim_accuracy):
-#: the 28x28 datasets use Diehl & Cook's 63.75 Hz (Fashion-MNIST, 400 neurons, 10k samples:
-#: 70.3% vs 65.3% at 127.5 Hz); the 8x8 digits, with 12x fewer inputs, need the doubled rate
-#: of the snn-sim-anchors prototype, 127.5 Hz, to drive the winner within one presentation.
-DEFAULT_MAX_RATE_HZ: dict[str, float] = {"digits": 127.5, "mnist": 63.75, "fashion-mnist": 63.75}
-
-
-def default_max_rate_hz(dataset: str) -> float:
-    """The calibrated white-pixel input rate of ``dataset`` in Hz (``DEFAULT_MAX_RATE_HZ``)."""
-    return DEFAULT_MAX_RATE_HZ[dataset]
-
-
 @dataclass(frozen=True)
 class SimConfig:
     """Everything that determines one simulation run.
@@ -79,11 +67,10 @@ class SimConfig:
         samples_per_task: training samples per task (continual protocol).
         classes_per_task: classes per continual task.
         timesteps: presentation length in 1 ms steps.
-        max_rate_hz: Poisson rate of a pixel of intensity 1; ``None``: the dataset's calibrated
-            default (``DEFAULT_MAX_RATE_HZ``).
-        weight_norm: sum each neuron's input weights are normalised to; ``None`` scales the
-            Diehl & Cook 78.4 (MNIST) inversely with the dataset's mean intensity so the input
-            drive is dataset independent (pitfall P10).
+        max_rate_hz: Poisson rate of a pixel of intensity 1; ``None``: the input-drive rule
+            (``sim.input_rate_hz``: an average training image emits 13.07 spikes per ms).
+        weight_norm: sum each neuron's input weights are normalised to; ``None``: the
+            input-drive rule (``sim.weight_norm``: 0.05 mV per input).
         seed: seed of every random choice (splits, initial weights, spikes, rounding).
         adaptive_lr, adaptive_threshold, weight_decay, spurious_reduction,
         adaptive_potentiation: SpikeDyn/FSpiNN mechanism switches, used by ``rule="spikedyn"``

@@ -95,6 +95,11 @@ class Dataset:
         """Mean pixel value of ``train_x`` in [0, 1] (drives the estimated input spike count)."""
         return float(self.train_x.mean(dtype=np.float64))
 
+    @functools.cached_property
+    def peak_intensity(self) -> float:
+        """Mean over the ``train_x`` images of each image's brightest pixel, in [0, 1]."""
+        return float(self.train_x.max(axis=1).mean(dtype=np.float64))
+
     def fingerprint(self) -> str:
         """sha256 (hex) of the name, shapes and array contents; stable across runs and machines,
         computed once per object (~0.1 s for MNIST)."""

@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from sim._config import default_max_rate_hz
 from sim._neurons import EXC_TO_INH_MV, EXCITATORY, INHIBITORY, LifParams
 from sim._run import SimResult
 
@@ -50,7 +49,7 @@ def network_arrays(result: SimResult) -> dict[str, np.ndarray]:
         "weight_bits": config.weight_bits,
         "timesteps": config.timesteps,
         "dt_s": DT_S,
-        "max_rate_hz": _max_rate_hz(result),
+        "max_rate_hz": result.max_rate_hz,
         "seed": result.seed,
     }
     layers = (("excitatory", EXCITATORY), ("inhibitory", INHIBITORY)) if population else (
@@ -63,11 +62,6 @@ def network_arrays(result: SimResult) -> dict[str, np.ndarray]:
         arrays |= {"inhibitory_threshold_mv": INHIBITORY.threshold,
                    "exc_to_inh_mv": EXC_TO_INH_MV}
     return {name: np.asarray(value) for name, value in arrays.items()}
-
-
-def _max_rate_hz(result: SimResult) -> float:
-    """The input rate of a white pixel the network was trained and tested with, Hz."""
-    return result.config.max_rate_hz or default_max_rate_hz(result.config.dataset)
 
 
 def _lif(params: LifParams, threshold: np.ndarray) -> Any:
@@ -113,7 +107,7 @@ def to_nir(result: SimResult) -> Any:
         "units": "potentials mV, times s, weights mV per spike (r = tau)",
         "input_coding": "Poisson rate coding: a pixel of intensity x in [0, 1] spikes at "
                         "x * max_rate_hz",
-        "max_rate_hz": _max_rate_hz(result),
+        "max_rate_hz": result.max_rate_hz,
         "weight_bits": config.weight_bits,
         "inhibition": config.inhibition,
     }

@@ -9,6 +9,7 @@ from dse.cli import (  # noqa: F401  (registration)
     export,
     profiles,
     report,
+    reproduce,
     simulate,
 )
 from dse.cli._app import app

@@ -114,8 +114,8 @@ def simulate(
     ] = None,
     max_rate: Annotated[
         float | None,
-        typer.Option(help="Input rate of a white pixel, Hz (default: calibrated per dataset, "
-                     "127.5 for digits, 63.75 for mnist and fashion-mnist)."),
+        typer.Option(help="Input rate of a white pixel, Hz (default: the input-drive rule, an "
+                     "average training image emits 13.07 spikes per ms; docs/learning-rules.md)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
