@@ -115,7 +115,8 @@ def row(name: str, kind: str, data: Dataset, seeds: int) -> tuple[str, float]:
     gap = rule - tuned[best_rate]
     sweep = ", ".join(f"{rate:g}: {acc:.1f}" for rate, acc in tuned.items())
     ink = data.mean_intensity * data.n_inputs
-    text = (f"| {name} | {kind} | {ink:.1f} | {rule_hz:.0f} | {weight_norm(rule_hz, data.mean_intensity):.1f} |"
+    norm = weight_norm(rule_hz, data.mean_intensity)
+    text = (f"| {name} | {kind} | {ink:.1f} | {rule_hz:.0f} | {norm:.1f} |"
             f" **{rule:.1f}** | {best_rate:g} | {tuned[best_rate]:.1f} | {gap:+.1f} |"
             f" {'yes' if gap >= -3 else 'no'} | {old:.1f} | {sweep} |")
     return text, gap

@@ -27,6 +27,7 @@ evaluation cache (reused by any later run with the same settings and code).
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 import time
@@ -267,9 +268,7 @@ def reproduce(options: ReproduceOptions, progress: Progress | None = None) -> Re
                 start = time.perf_counter()
                 config = sim.SimConfig(**arm.config, data_dir=_str(options.data_dir), seed=seed)
 
-                def samples(done: int, total: int) -> None:
-                    _tell(progress, "sample", done, total, label)
-
+                samples = functools.partial(_tell_samples, progress, label)
                 sim_dict = sim.run(config, progress=samples, data=data).to_dict()
                 wall = time.perf_counter() - start
                 cache.put(key, {"objectives": {}, "cost": {}, "sim": sim_dict, "wall_s": wall})
@@ -475,6 +474,10 @@ def _store(store: ResultStore, index: int, key: str, arm: Arm, seed: int,
 def _tell(progress: Progress | None, kind: str, done: int, total: int, label: str) -> None:
     if progress is not None:
         progress(kind, done, total, label)
+
+
+def _tell_samples(progress: Progress | None, label: str, done: int, total: int) -> None:
+    _tell(progress, "sample", done, total, label)
 
 
 def _str(path: Path | None) -> str | None:

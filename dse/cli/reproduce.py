@@ -7,7 +7,7 @@ table to stdout; ``reproduction.json`` and ``report.html`` to ``--out``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -46,7 +46,8 @@ def reproduce(
 ) -> None:
     """Run a seed paper's comparison (its baseline vs its method) with this tool's simulator
     and cost models, and check each of the paper's claims on each device profile."""
-    from dse._reproduce import FIDELITY, PROTOCOL, ReproduceOptions, reproduce as run
+    from dse._reproduce import FIDELITY, PROTOCOL, ReproduceOptions
+    from dse._reproduce import reproduce as run
 
     options = ReproduceOptions(
         paper=paper, profiles=tuple(profile or ()), dataset=dataset, data_dir=data_dir,
@@ -75,7 +76,7 @@ def reproduce(
     stdout.print(f"{result.files['json']}\n{result.files['html']}", soft_wrap=True)
 
 
-def claims_table(claims: list[dict], settings: dict) -> Table:
+def claims_table(claims: list[dict[str, Any]], settings: dict[str, Any]) -> Table:
     """The printed table: one row per claim check."""
     import reports
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import dse
-from dse._reproduce import CLAIM_KEYS, evaluate_claims
 from dse._pipeline import DatasetInfo
+from dse._reproduce import CLAIM_KEYS, evaluate_claims
 from dse.cli import main
 from hwprofiles import load_profile
 from snn_dse.errors import InputError
