@@ -28,7 +28,9 @@ Activity counts (per-sample means, ``activity["train"]``/``["infer"]``):
 
 Timing: ``train_ms_per_sample`` is the training loop's wall time (coding, forward, backward,
 Adam; plus the conversion for ``converted``) over epochs x samples; ``infer_ms_per_sample``
-the test pass (batches of ``INFER_BATCH``) over test samples.
+the test pass (batches of ``INFER_BATCH``) over test samples. ``details`` adds the same as
+process CPU time (``train_cpu_ms_per_sample``, ``infer_cpu_ms_per_sample``), which other
+work on a shared machine inflates far less than wall time (with one BLAS thread).
 """
 
 from __future__ import annotations
@@ -372,7 +374,7 @@ def run_layered(config: LayeredConfig) -> LayeredResult:
     batch = config.batch_size or auto_batch(len(y_train), steps, max(sizes))
     details["batch_size"] = batch
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     if spiking_train:
         net = _build_spiking(config, sizes, init_rng)
         opt = Adam(net.params(), lr=config.lr)
@@ -406,8 +408,10 @@ def run_layered(config: LayeredConfig) -> LayeredResult:
         converted = ConvertedSNN.convert(ann, x_train, config.timesteps, config.percentile)
         details["scales"] = converted.scales
     train_s = time.perf_counter() - start
+    details["train_cpu_ms_per_sample"] = 1e3 * (time.process_time() - cpu_start) / max(
+        config.epochs * len(y_train), 1)
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     correct = 0
     x_test, y_test = splits.test_x, splits.test_y
     infer_steps = config.timesteps if config.family != "ann" else 1
@@ -430,6 +434,8 @@ def run_layered(config: LayeredConfig) -> LayeredResult:
             pred = net.predict(fwd)
         correct += int((pred == yb).sum())
     infer_s = time.perf_counter() - start
+    details["infer_cpu_ms_per_sample"] = 1e3 * (time.process_time() - cpu_start) / max(
+        len(y_test), 1)
     n_train = config.epochs * len(y_train)
     return LayeredResult(
         accuracy=correct / max(len(y_test), 1),

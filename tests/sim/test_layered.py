@@ -21,6 +21,8 @@ def _stable(result) -> dict:
     data = result.to_dict()
     data.pop("train_ms_per_sample")
     data.pop("infer_ms_per_sample")
+    assert data["details"].pop("train_cpu_ms_per_sample") > 0
+    assert data["details"].pop("infer_cpu_ms_per_sample") >= 0
     return data
 
 
