@@ -157,9 +157,10 @@ def sensitivity(price: Pricing, profile: DeviceProfile, *,
     design ``price`` prices.
 
     Each entry: ``field`` (dotted path), ``share`` (fraction, all shares sum to 1 when any
-    figure moves the energy), ``low_j``/``high_j`` (the energy with that figure alone at the
-    low/high end of its range). Sorted by share, largest first; figures with no effect are left
-    out. Method in the module docstring.
+    figure moves the energy), ``low_j``/``high_j`` (the lowest and highest energy as that
+    figure alone moves across its range; which end gives which follows its direction). Sorted
+    by share, largest first; figures with no effect are left out. Method in the module
+    docstring.
     """
     figures = uncertain_figures(profile)
     key = "energy_infer_j" if target == "infer" else "energy_train_j"

@@ -459,13 +459,14 @@ def _sensitivity(a: _Analysis) -> str:
         parts.append(
             f"<h3>{escape(profile)}: design #{index}</h3><table class=\"sortable\" "
             f"id=\"sensitivity-{position}\"><thead><tr><th>profile figure</th>"
-            "<th>share of variance</th><th>energy at its low end</th>"
-            f"<th>energy at its high end</th></tr></thead><tbody>{rows}</tbody></table>")
+            "<th>share of variance</th><th>lowest energy</th>"
+            f"<th>highest energy</th></tr></thead><tbody>{rows}</tbody></table>")
     if not parts:
         return "<p class=\"note\">No recommended design with a sensitivity table.</p>"
     return ("\n".join(parts) + "<p class=\"note\">Share of the inference energy's variance "
-            "due to each profile figure (each uniform on its range, one at a time): measure the "
-            "top figures first to narrow the range.</p>")
+            "due to each profile figure (each uniform on its range, one at a time), and the lowest "
+            "and highest energy as that figure alone moves across its range: measure the top "
+            "figures first to narrow the range.</p>")
 
 
 def _nearest_table(a: _Analysis) -> str:

@@ -198,7 +198,7 @@ def _span(bounds: dict[str, float], unit: str) -> str:
 
 
 def _print_sensitivity(ranked: list[dict[str, Any]]) -> None:
-    table = Table("profile figure", "share of variance", "energy at low", "energy at high",
+    table = Table("profile figure", "share of variance", "lowest energy", "highest energy",
                   title="What the inference energy's uncertainty hangs on (measure the top first)")
     for row in ranked:
         table.add_row(escape(row["field"]), f"{row['share']:.1%}", format_si(row["low_j"], "J"),
