@@ -53,14 +53,16 @@ from dse._pipeline import (
     Prepared,
     RealModels,
     SimSettings,
+    canonical_candidate,
     finish,
     prepare,
+    screen_many,
     simulate_and_price,
 )
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
-from dse.engines import Engine, make_engine
+from dse.engines import Engine, Estimates, Estimator, make_engine
 from hwprofiles import load_profile
 from snn_dse import __version__
 from snn_dse.domains import (
@@ -308,6 +310,25 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     )
 
 
+def estimator(ctx: EvalContext, objectives: Sequence[Objective]) -> Estimator:
+    """The engines' view of the pre-screen on ``ctx``: estimated objective rows (minimised;
+    NaN for the accuracies only a simulation gives), budget constraint rows and the designs the
+    pre-screen rejects, for many candidates at once."""
+
+    def estimate(candidates: Sequence[dict[str, Any]]) -> Estimates:
+        values, screened = screen_many(ctx, [canonical_candidate(c) for c in candidates])
+        n = len(candidates)
+        F = np.column_stack(
+            [np.full(n, np.nan) if o.maximise else values[o.key] for o in objectives]
+        ).reshape(n, len(objectives))
+        G = np.column_stack([values[b.key] - b.value for b in ctx.budgets]).reshape(
+            n, len(ctx.budgets)
+        )
+        return Estimates(F, G, screened)
+
+    return estimate
+
+
 def _single_blas_thread() -> None:
     """Worker initializer: one BLAS/OpenMP thread per worker process."""
     from threadpoolctl import threadpool_limits
@@ -378,7 +399,7 @@ class _Runner:
             models=self.models,
             robust=plan.options.robust,
         )
-        engine = self._engine(profile)
+        engine = self._engine(profile, ctx)
         budget = plan.evaluations_per_profile
         done = 0
         while done < budget:
@@ -398,7 +419,7 @@ class _Runner:
                 ).reshape(len(records), len(plan.budgets))
                 engine.tell(batch, F, G)
 
-    def _engine(self, profile: Any) -> Engine:
+    def _engine(self, profile: Any, ctx: EvalContext) -> Engine:
         """A fresh engine for ``profile``. A resumed run first deletes the Optuna study its
         earlier invocation left, so that replaying the stored records rebuilds it exactly."""
         plan = self.plan
@@ -417,6 +438,7 @@ class _Runner:
             study_name=study,
             objective_names=[o.minimised_name for o in plan.objectives],
             constraint_names=[b.key for b in plan.budgets],
+            estimator=estimator(ctx, plan.objectives),
         )
 
     def evaluate_batch(

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from dse._budgets import Budget, constraint_values
 from dse._cache import cache_key, canonical_json
 from hwprofiles import format_si
@@ -109,6 +111,13 @@ class Models(Protocol):
 
     def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
         """Cost of ``candidate`` on ``profile`` with activity estimated analytically."""
+        ...
+
+    def estimate_many(
+        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo
+    ) -> dict[str, np.ndarray]:
+        """``estimate`` and ``limits`` of many candidates at once: one array per cost value
+        (the keys of ``cost_values``, SI units) and ``fits`` (bool: within the device's limits)."""
         ...
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
@@ -281,6 +290,20 @@ def prescreen_reason(
                 f"{format_si(value, budget.kind.unit)} exceeds {budget.kind.option} {budget.text}"
             )
     return "; ".join(broken) if broken else None
+
+
+def screen_many(
+    ctx: EvalContext, candidates: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The pre-screen of ``prepare`` for many (canonical) candidates at once: their estimated
+    cost values (arrays keyed like ``cost_values``) and whether each would be rejected without a
+    simulation (device limits, or an estimate over a pre-screened budget)."""
+    values = ctx.models.estimate_many(candidates, ctx.profile, ctx.dataset)
+    screened = ~np.asarray(values["fits"], dtype=bool)
+    for budget in ctx.budgets:
+        if budget.kind.prescreen:
+            screened |= np.asarray(values[budget.key]) > budget.value
+    return {k: np.asarray(v, dtype=float) for k, v in values.items() if k != "fits"}, screened
 
 
 def make_record(
@@ -494,6 +517,47 @@ class RealModels:
         train = Activity.estimated(design, training=True, **kwargs)
         infer = Activity.estimated(design, training=False, **kwargs)
         return _priced(lambda p: estimate(design, p, train, infer), profile, design)
+
+    def estimate_many(
+        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo
+    ) -> dict[str, np.ndarray]:
+        """``estimate`` and ``limits`` of many candidates: the STDP networks at once through
+        ``costmodels.estimate_many`` (one call per input rate; ``check_limits`` once per
+        distinct network), layered families one by one; the totals equal ``estimate``'s."""
+        import pandas as pd
+
+        from costmodels import SNNDesign, check_limits, estimate_many
+
+        out = {key: np.zeros(len(candidates)) for key in ("memory", "energy_infer",
+                                                          "energy_train", "latency")}
+        out["fits"] = np.ones(len(candidates), dtype=bool)
+        stdp = [i for i, c in enumerate(candidates) if not _layered(c)]
+        for i in sorted(set(range(len(candidates))) - set(stdp)):
+            for key, value in cost_values(self.estimate(candidates[i], profile, dataset)).items():
+                out[key][i] = value
+            out["fits"][i] = not self.limits(candidates[i], profile, dataset)
+        if not stdp:
+            return out
+        names = _fields(SNNDesign) - {"inputs"}
+        frame = pd.DataFrame([{k: v for k, v in candidates[i].items() if k in names} for i in stdp])
+        frame["inputs"] = dataset.n_inputs
+        rates = np.array([self._max_rate_hz(candidates[i], dataset) for i in stdp])
+        rows_of = np.array(stdp)
+        for rate in np.unique(rates):
+            rows = np.flatnonzero(rates == rate)
+            priced = estimate_many(frame.iloc[rows], profile, mean_intensity=dataset.mean_intensity,
+                                   max_rate_hz=float(rate))
+            for key, column in (("memory", "memory_total"), ("energy_infer", "energy_infer_total"),
+                                ("energy_train", "energy_train_total"), ("latency", "latency_s")):
+                out[key][rows_of[rows]] = priced[column].to_numpy()
+        fits: dict[tuple, bool] = {}
+        for i, row in zip(stdp, frame.itertuples(index=False), strict=True):
+            design = row._asdict()
+            network = tuple(design.values())
+            if network not in fits:
+                fits[network] = not check_limits(SNNDesign(**design), profile)
+            out["fits"][i] = fits[network]
+        return out
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
         """``sim.run`` (``sim.run_layered`` for a layered family) on :meth:`sim_config`."""

@@ -329,6 +329,8 @@ QUANTIZATION_MODES = Choice("quantization", {
 ENGINES = Choice("engine", {
     "nsga2": "pymoo NSGA-II",
     "optuna": "Optuna (NSGA-II or TPE sampler)",
+    "guided": "surrogate-guided: costs from the cost model, accuracy predicted, expected "
+              "hypervolume improvement",
     "grid": "exhaustive enumeration (real parameters at their grid levels)",
     "random": "uniform random samples",
 })

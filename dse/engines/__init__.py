@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dse._space import DesignSpace
-from dse.engines._base import FAILED_VALUE, Engine
+from dse.engines._base import FAILED_VALUE, Engine, Estimates, Estimator
 from dse.engines._grid import GridEngine
 from dse.engines._random import RandomEngine
 from snn_dse.domains import ENGINES, OPTUNA_SAMPLERS
@@ -28,13 +28,15 @@ def make_engine(
     study_name: str | None = None,
     objective_names: list[str] | None = None,
     constraint_names: list[str] | None = None,
+    estimator: Estimator | None = None,
 ) -> Engine:
     """Build the engine called ``name`` (one of :data:`ENGINES`).
 
     ``optuna_sampler``, ``optuna_storage`` (an Optuna storage URL such as
     ``sqlite:///run/optuna.db``; ``None`` keeps the study in memory), ``study_name``,
     ``objective_names`` and ``constraint_names`` configure the Optuna engine and are ignored by
-    the others. Raises :class:`InputError` for an unknown engine or sampler name.
+    the others. ``estimator`` (analytical estimates of candidates) informs the guided engine and
+    is ignored by the others. Raises :class:`InputError` for an unknown engine or sampler name.
     """
     ENGINES.check(name, "--engine")
     common: dict[str, Any] = {"space": space, "n_objectives": n_objectives, "n_constraints": n_constraints,
@@ -43,6 +45,10 @@ def make_engine(
         return GridEngine(**common)
     if name == "random":
         return RandomEngine(**common)
+    if name == "guided":
+        from dse.engines._guided import GuidedEngine
+
+        return GuidedEngine(**common, estimator=estimator)
     if name == "nsga2":
         from dse.engines._nsga2 import NSGA2Engine
 
@@ -55,5 +61,5 @@ def make_engine(
                         constraint_names=constraint_names)
 
 
-__all__ = ["ENGINES", "FAILED_VALUE", "OPTUNA_SAMPLERS", "Engine", "GridEngine", "RandomEngine",
-           "make_engine"]
+__all__ = ["ENGINES", "FAILED_VALUE", "OPTUNA_SAMPLERS", "Engine", "Estimates", "Estimator",
+           "GridEngine", "RandomEngine", "make_engine"]

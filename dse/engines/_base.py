@@ -7,7 +7,8 @@ outside them. Every objective is minimised; every constraint is ``value - budget
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,6 +19,26 @@ from dse._space import Candidate, DesignSpace
 #: Magnitude that replaces infinite objective or constraint values (failed designs) before an
 #: engine sees them, so that crowding distances and normalisations stay finite.
 FAILED_VALUE = 1e300
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """What is known of candidates before any simulation (the analytical cost model).
+
+    ``F`` is ``(n, n_objectives)`` and ``G`` ``(n, n_constraints)``, minimised like the rows an
+    engine is told, with NaN where only a simulation gives the value (accuracy). Estimated
+    values may differ from the measured ones (activity is estimated). ``screened`` marks the
+    candidates the evaluation rejects without simulating (device limits, or an estimate beyond
+    a pre-screened budget): proposing them spends an evaluation on a known-infeasible design.
+    """
+
+    F: NDArray[np.float64]
+    G: NDArray[np.float64]
+    screened: NDArray[np.bool_]
+
+
+#: Analytical estimates of a list of candidates, in order; given to engines that use them.
+Estimator = Callable[[Sequence[Candidate]], Estimates]
 
 
 class Engine(ABC):

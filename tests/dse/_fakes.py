@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from dse import ExploreOptions
-from dse._pipeline import DatasetInfo, SimSettings
+from dse._pipeline import DatasetInfo, SimSettings, cost_values
 
 DATASET = DatasetInfo(name="digits", fingerprint="fake-digits", mean_intensity=0.3, n_inputs=64)
 
@@ -86,6 +88,14 @@ class FakeModels:
     def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
         """Cost with estimated activity 1.0."""
         return _cost(candidate, profile, 1.0, "estimated")
+
+    def estimate_many(
+        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo
+    ) -> dict[str, np.ndarray]:
+        """``estimate`` and ``limits`` per candidate, as arrays."""
+        values = [cost_values(self.estimate(c, profile, dataset)) for c in candidates]
+        out = {k: np.array([v[k] for v in values]) for k in values[0]} if values else {}
+        return out | {"fits": np.array([not self.limits(c, profile, dataset) for c in candidates])}
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
         """Accuracy rising with neurons, bits and timesteps, plus seed-dependent noise."""

@@ -38,4 +38,4 @@ def test_simulate_rounds_like_explore_by_default() -> None:
 def test_choices_come_from_the_domains() -> None:
     done = cli(DSE, "explore", "--engine", "nsga3")
     assert done.returncode == 2
-    assert "'nsga3' is not one of 'nsga2', 'optuna', 'grid', 'random'" in done.stderr
+    assert "'nsga3' is not one of 'nsga2', 'optuna', 'guided', 'grid', 'random'" in done.stderr

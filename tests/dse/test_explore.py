@@ -222,6 +222,45 @@ def test_optuna_run_resumes_to_the_same_study(tmp_path: Path) -> None:
     assert study.metric_names == ["1-accuracy", "memory", "energy_infer"]  # optuna-dashboard
 
 
+def test_guided_engine_proposes_nothing_the_prescreen_rejects(tmp_path: Path) -> None:
+    """With a budget that cuts the space, every guided evaluation is simulated (the engine sees
+    the pre-screen before proposing), while the same budget costs NSGA-II pre-screened ones."""
+    guided = explore(options(tmp_path, "guided", engine="guided", evaluations=24,
+                             memory_budget="20KiB"), models=FakeModels())
+    assert guided.run["engine"] == "guided"
+    assert len(guided.evaluations) == 24
+    assert not any(r["prescreened"] for r in guided.evaluations)
+    nsga2 = explore(options(tmp_path, "nsga2", evaluations=24, memory_budget="20KiB"),
+                    models=FakeModels())
+    assert any(r["prescreened"] for r in nsga2.evaluations)
+    again = explore(options(tmp_path, "guided2", engine="guided", evaluations=24,
+                            memory_budget="20KiB"), models=FakeModels())
+    assert comparable(again.evaluations) == comparable(guided.evaluations)
+
+
+def test_estimator_matches_the_prescreen(tmp_path: Path) -> None:
+    """The estimates the engines get are the pre-screen's, for every design of the space."""
+    import numpy as np
+
+    from dse._explore import estimator, plan
+    from dse._pipeline import EvalContext, prepare
+
+    the_plan = plan(options(tmp_path, memory_budget="20KiB", energy_budget="1nJ"), FakeModels())
+    ctx = EvalContext(profile=the_plan.profiles[0], dataset=the_plan.dataset,
+                      settings=the_plan.settings, budgets=the_plan.budgets, run_seed=0,
+                      code_version="test", models=FakeModels())
+    designs = list(the_plan.space.enumerate())
+    estimates = estimator(ctx, the_plan.objectives)(designs)
+    records = [prepare(i, c, ctx).record for i, c in enumerate(designs)]
+    assert estimates.screened.tolist() == [r is not None for r in records]
+    assert np.isnan(estimates.F[:, 0]).all()                      # accuracy needs a simulation
+    for row, g, record in zip(estimates.F, estimates.G, records, strict=True):
+        if record is not None:
+            assert row[1:] == pytest.approx([record["objectives"]["memory"],
+                                             record["objectives"]["energy_infer"]])
+            assert g == pytest.approx(list(record["constraints"].values()))
+
+
 def test_continual_objectives_need_the_continual_protocol(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--objectives"):
         explore(options(tmp_path, objectives="accuracy,recent-accuracy"), models=FakeModels())

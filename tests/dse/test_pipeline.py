@@ -90,3 +90,25 @@ def test_device_limits_prescreen_with_the_real_cost_model() -> None:
                       budgets=(), run_seed=0, code_version="test", models=models)
     record = evaluate(0, CANDIDATE | {"weight_bits": 32}, ctx)
     assert record["prescreened"] and "weight_bits" in record["reason"]
+
+
+@pytest.mark.parametrize("profile", ["generic_asic_45nm", "loihi1_like"])
+def test_real_estimate_many_equals_estimate_and_limits(profile: str) -> None:
+    """The vectorised pre-screen the guided engine reads agrees with the per-design one, for
+    STDP networks and a layered family, inside and outside the device's limits."""
+    import numpy as np
+
+    from dse import default_space
+    from dse._pipeline import canonical_candidate, cost_values
+
+    models, device = RealModels(), load_profile(profile)
+    dataset = models.dataset_info(SETTINGS)
+    designs = [canonical_candidate(c)
+               for c in default_space().sample(np.random.default_rng(0), 40)]
+    many = models.estimate_many(designs, device, dataset)
+    assert {d["family"] for d in designs} > {"stdp"}                  # layered ones too
+    for i, design in enumerate(designs):
+        one = cost_values(models.estimate(design, device, dataset))
+        assert [many[k][i] for k in one] == pytest.approx(list(one.values()), rel=1e-9)
+        assert many["fits"][i] == (not models.limits(design, device, dataset))
+    assert not many["fits"].all() or profile == "generic_asic_45nm"

@@ -6,6 +6,7 @@ import pytest
 
 from dse import ChoiceParam, DesignSpace
 from dse.engines import ENGINES, GridEngine, RandomEngine, make_engine
+from dse.engines._guided import GuidedEngine
 from dse.engines._nsga2 import NSGA2Engine
 from dse.engines._optuna import OptunaEngine
 from snn_dse.errors import InputError
@@ -15,7 +16,8 @@ KW = {"n_objectives": 2, "n_constraints": 1, "seed": 0, "batch_size": 4}
 
 
 @pytest.mark.parametrize("name, cls", [("grid", GridEngine), ("random", RandomEngine),
-                                       ("nsga2", NSGA2Engine), ("optuna", OptunaEngine)])
+                                       ("nsga2", NSGA2Engine), ("optuna", OptunaEngine),
+                                       ("guided", GuidedEngine)])
 def test_make_engine(name: str, cls: type) -> None:
     engine = make_engine(name, toy_space(), **KW)
     assert type(engine) is cls and engine.name == name and name in ENGINES
@@ -38,7 +40,7 @@ def test_unknown_sampler() -> None:
         make_engine("optuna", toy_space(), optuna_sampler="cmaes", **KW)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["nsga2", "optuna"])
+@pytest.mark.parametrize("name", ["nsga2", "optuna", "guided"])
 def test_small_space_ends_with_an_empty_batch(name: str) -> None:
     """A search engine proposes every design of a small space once, then an empty batch."""
     space = DesignSpace([ChoiceParam("bits", (2, 4, 8)), ChoiceParam("mode", ("dense", "sparse"))])
