@@ -1,7 +1,9 @@
 """Analytical memory, energy and latency models of SNN designs on device profiles.
 
-Pure functions, vectorised with NumPy: :func:`estimate` prices one design with a full report,
-:func:`estimate_many` prices many designs at once. Equations: docs/cost-model.md.
+Pure functions, vectorised with NumPy. A network is data (:class:`Network`: populations,
+projections, memory components) built by a family's registered builder; the mapper
+(:func:`map_network`) places it on a profile; :func:`estimate` prices one design with a full
+report, :func:`estimate_many` prices many designs at once. Equations: docs/cost-model.md.
 """
 
 from costmodels._activity import (
@@ -11,6 +13,7 @@ from costmodels._activity import (
     Activity,
     estimate_counts,
 )
+from costmodels._activity_fit import fit_activity_model
 from costmodels._calibration import (
     Calibration,
     FittedFigure,
@@ -23,7 +26,6 @@ from costmodels._calibration import (
     read_measurements,
 )
 from costmodels._design import DesignArrays, SNNDesign
-from costmodels._estimate import check_limits, estimate, estimate_many, price
 from costmodels._layered import (
     LayeredActivity,
     LayeredCost,
@@ -32,7 +34,28 @@ from costmodels._layered import (
     estimated_activity,
     price_layered,
 )
-from costmodels._memory import COMPONENTS, footprint_bytes
+from costmodels._estimate import (
+    DEFAULT_FAMILY,
+    access_density,
+    check_limits,
+    estimate,
+    estimate_many,
+    map_designs,
+    price,
+)
+from costmodels._latency import TIMING_MODES
+from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
+from costmodels._network import (
+    COMPONENTS,
+    MemoryComponent,
+    Network,
+    Population,
+    Projection,
+    build_network,
+    families,
+    footprint_bytes,
+    register_family,
+)
 from costmodels._report import CostReport
 from costmodels._uncertainty import (
     Corners,
@@ -64,20 +87,29 @@ __all__ = [
     "price_layered",
     "COUNT_FIELDS",
     "DC_MAX_RATE_HZ",
+    "DEFAULT_FAMILY",
     "DT_S",
     "EXC_SPIKES_PER_STEP",
     "FLOAT_BITS",
     "INHIBITIONS",
     "MNIST_MEAN_INTENSITY",
     "RULES",
+    "TIMING_MODES",
     "Activity",
     "Calibration",
     "Corners",
+    "ChipMapping",
     "CostReport",
     "DesignArrays",
+    "MemoryComponent",
+    "Network",
+    "Population",
+    "Projection",
     "FittedFigure",
     "Measurements",
     "SNNDesign",
+    "access_density",
+    "build_network",
     "UnderdeterminedFit",
     "calibrate",
     "calibrated_profile_yaml",
@@ -89,12 +121,19 @@ __all__ = [
     "estimate",
     "estimate_counts",
     "estimate_many",
+    "families",
+    "fit_activity_model",
     "fit_fields",
+    "fit_reason",
     "footprint_bytes",
+    "map_designs",
+    "map_network",
     "measurements_frame",
     "price",
     "ranges_many",
     "read_measurements",
+    "register_family",
     "sensitivity",
+    "static_power",
     "uncertain_figures",
 ]

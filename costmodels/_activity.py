@@ -9,20 +9,19 @@ from typing import Any, Literal
 import numpy as np
 
 from costmodels._design import DesignArrays, SNNDesign
+from costmodels._fitted import FITTED
 from snn_dse.errors import InputError
 
 #: Simulation time step (s); ``timesteps`` counts steps of this length.
 DT_S = 1e-3
-#: Assumption: excitatory spikes per timestep of one sample, network-wide. The soft
-#: winner-take-all of Diehl & Cook keeps the total near ~35 spikes per 350-step sample
-#: (N = 400, MNIST at D&C rates; snn-sim-anchors.md section 4), roughly independent of N.
+#: Excitatory spikes per timestep of one sample, network-wide, at N = 400 and MNIST rates
+#: (snn-sim-anchors.md section 4): a reference figure; the estimate itself is the fitted model.
 EXC_SPIKES_PER_STEP = 35.0 / 350.0
-#: Assumption: each excitatory spike makes its one-to-one inhibitory partner spike once.
-INH_SPIKES_PER_EXC_SPIKE = 1.0
-#: Assumption: normalisation rescales every input weight once per training sample (D&C).
-NORMALISATIONS_PER_WEIGHT = 1.0
-#: Assumption: SpikeDyn's weight decay touches every input weight once per training sample.
-DECAYS_PER_WEIGHT = 1.0
+#: Diehl & Cook's re-presentation rule (as ``sim`` implements it): a sample that drove fewer
+#: than 5 output spikes is shown again at 1.5x, 2x, 2.5x, 3x the rate, at most 5 times. It
+#: bounds the fitted re-presentation terms outside the fitted range.
+MAX_PRESENTATIONS = 5
+MAX_INPUT_BOOST = sum(1.0 + 0.5 * k for k in range(1, MAX_PRESENTATIONS))
 
 COUNT_FIELDS = (
     "input_spikes", "exc_spikes", "inh_spikes", "synaptic_events", "inhibitory_events",
@@ -87,27 +86,51 @@ class Activity:
         return cls(**{k: float(v[0]) for k, v in counts.items()}, source="estimated")
 
 
+def features(d: DesignArrays) -> np.ndarray:
+    """Regressors of the fitted activity model, shape (6, designs): 1, ln N, ln T, population
+    inhibition (0/1), spikedyn (0/1), ln(max(inhibition, 1 mV) / 120 mV)."""
+    return np.stack([np.ones(d.size), np.log(d.neurons), np.log(d.timesteps),
+                     d.population.astype(float), d.spikedyn.astype(float),
+                     np.log(np.maximum(d.inhibition_strength, 1.0) / 120.0)])
+
+
 def estimate_counts(d: DesignArrays, *, mean_intensity: float, max_rate_hz: float,
                     training: bool) -> dict[str, np.ndarray]:
     """Vectorised :meth:`Activity.estimated`: one array per count field.
 
-    input_spikes = inputs x mean_intensity x max_rate_hz x timesteps x dt;
-    exc_spikes = EXC_SPIKES_PER_STEP x timesteps; inh_spikes = exc_spikes (population only);
-    synaptic_events = input_spikes x neurons; inhibitory_events = exc_spikes + inh_spikes x
-    (neurons - 1) (population) or exc_spikes x (neurons - 1) (direct broadcast);
-    neuron_updates = (excitatory + inhibitory neurons) x timesteps; training adds
-    depression = input_spikes x neurons, potentiation = exc_spikes x inputs,
-    normalisation = inputs x neurons, decay = inputs x neurons (spikedyn only).
+    A model fitted to the simulator (docs/cost-model.md "Estimated activity";
+    ``benchmarks/estimator_fidelity.py --fit`` writes the coefficients). With x the
+    :func:`features` and ``f_k(x) = exp(beta_k . x)`` (a coefficient set per phase):
+    lambda = inputs x mean_intensity x max_rate x T x dt (input spikes of one presentation);
+    input_spikes = lambda x (1 + f_boost) (re-presentations of samples that drive < 5
+    spikes, at a boosted rate, at most ``MAX_PRESENTATIONS``); timesteps = T x (1 + f_steps);
+    exc_spikes = min(f_exc, N x timesteps); inh_spikes = exc x f_inh (population);
+    synaptic_events = input_spikes x N; inhibitory_events = exc + inh x (N - 1) (population)
+    or exc x (N - 1) (direct); neuron_updates = (exc + inh neurons) x timesteps; training:
+    depression = input_spikes x f_dep (depression of the neurons that have spiked, only the
+    winner under spikedyn), potentiation = exc x inputs x mean_intensity x f_pot (the inputs
+    that have spiked so far: about 1.5-1.7 x mean intensity of them carry ink on digits, MNIST
+    and Fashion-MNIST), normalisation = inputs x
+    f_norm (the columns that learned), decay = normalisation (spikedyn only).
+    Output spikes depend on N, T, inhibition and rule only: the simulator scales the weight
+    norm so that the input drive is the same on every dataset.
     """
     if not 0 <= mean_intensity <= 1:
         raise InputError(f"mean_intensity: expected a value in [0, 1], got {mean_intensity!r}")
     if not 0 <= max_rate_hz <= 1 / DT_S:
         raise InputError(f"max_rate_hz: expected 0..{1 / DT_S:g} Hz, got {max_rate_hz!r}")
-    input_spikes = d.inputs * mean_intensity * max_rate_hz * d.timesteps * DT_S
-    exc = EXC_SPIKES_PER_STEP * d.timesteps
-    inh = np.where(d.population, exc * INH_SPIKES_PER_EXC_SPIKE, 0.0)
+    beta = FITTED["train" if training else "infer"]
+    x = features(d)
+
+    def f(name: str) -> np.ndarray:  # exp(beta . x); an elementwise sum avoids BLAS threads
+        return np.exp(sum(b * row for b, row in zip(beta[name], x, strict=True)))
+
+    lam = d.inputs * mean_intensity * max_rate_hz * d.timesteps * DT_S
+    input_spikes = lam * (1.0 + np.minimum(f("input_boost"), MAX_INPUT_BOOST))
+    steps = d.timesteps * (1.0 + np.minimum(f("presentations"), MAX_PRESENTATIONS - 1.0))
+    exc = np.minimum(f("exc_spikes"), d.neurons * steps)
+    inh = np.where(d.population, exc * f("inh_per_exc"), 0.0)
     fan = np.maximum(d.neurons - 1, 0)
-    weights = d.inputs * d.neurons
     zero = np.zeros(d.size)
     counts = {
         "input_spikes": input_spikes,
@@ -115,11 +138,18 @@ def estimate_counts(d: DesignArrays, *, mean_intensity: float, max_rate_hz: floa
         "inh_spikes": inh,
         "synaptic_events": input_spikes * d.neurons,
         "inhibitory_events": np.where(d.population, exc + inh * fan, exc * fan),
-        "neuron_updates": d.total_neurons * d.timesteps,
-        "timesteps": d.timesteps.astype(float),
-        "depression_updates": input_spikes * d.neurons if training else zero,
-        "potentiation_updates": exc * d.inputs if training else zero,
-        "decay_updates": np.where(d.spikedyn, DECAYS_PER_WEIGHT * weights, 0.0) if training else zero,
-        "normalisation_updates": NORMALISATIONS_PER_WEIGHT * weights if training else zero,
+        "neuron_updates": d.total_neurons * steps,
+        "timesteps": steps,
+        "depression_updates": zero, "potentiation_updates": zero,
+        "decay_updates": zero, "normalisation_updates": zero,
     }
+    if training:
+        norm = np.minimum(d.inputs * f("normalisation"), d.inputs * d.neurons)
+        counts |= {
+            "depression_updates": np.minimum(input_spikes * f("depression"), input_spikes * d.neurons),
+            "potentiation_updates": np.minimum(exc * d.inputs * mean_intensity * f("potentiation"),
+                                               exc * d.inputs),
+            "normalisation_updates": norm,
+            "decay_updates": np.where(d.spikedyn, norm, 0.0),
+        }
     return counts

@@ -8,8 +8,20 @@ from typing import Any
 
 import numpy as np
 
-from snn_dse.domains import FLOAT_BITS, INHIBITIONS, NEURONS, RULES, STATE_BITS, TIMESTEPS, WEIGHT_BITS
+from snn_dse.domains import (
+    FLOAT_BITS,
+    INHIBITION_STRENGTH,
+    INHIBITIONS,
+    NEURONS,
+    RULES,
+    STATE_BITS,
+    TIMESTEPS,
+    WEIGHT_BITS,
+)
 from snn_dse.errors import InputError
+
+#: The simulator's default lateral inhibition, mV per spike (a hard winner-take-all).
+DEFAULT_INHIBITION_MV = 120.0
 
 
 @dataclass(frozen=True)
@@ -20,7 +32,9 @@ class SNNDesign:
     inhibitory weights) or ``direct`` (SpikeDyn's direct lateral inhibition, one scalar).
     ``weight_bits`` 1..16 is unsigned fixed point, 32 is float32 (``snn_dse.WEIGHT_BITS``, what
     the simulator trains); ``state_bits`` is the width
-    of membrane potentials, thresholds and traces; ``timesteps`` of 1 ms per sample.
+    of membrane potentials, thresholds and traces; ``timesteps`` of 1 ms per sample;
+    ``inhibition_strength``: mV of lateral inhibition per spike (the simulator's parameter;
+    it shapes the estimated activity only).
     """
 
     inputs: int
@@ -30,8 +44,11 @@ class SNNDesign:
     state_bits: int = 16
     timesteps: int = 350
     rule: str = "baseline"
+    inhibition_strength: float = DEFAULT_INHIBITION_MV
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "inhibition_strength",
+                           INHIBITION_STRENGTH.check(self.inhibition_strength))
         for name in ("inputs", "neurons", "timesteps", "weight_bits", "state_bits"):
             object.__setattr__(self, name, _integer(name, getattr(self, name)))
         if self.inputs < 1:
@@ -71,6 +88,7 @@ class DesignArrays:
     state_bits: np.ndarray
     timesteps: np.ndarray
     spikedyn: np.ndarray  # bool: rule == "spikedyn"
+    inhibition_strength: np.ndarray  # mV of lateral inhibition per spike
 
     @property
     def size(self) -> int:
@@ -97,11 +115,13 @@ class DesignArrays:
         """Arrays from a list of validated designs."""
         return cls.from_columns({name: [getattr(d, name) for d in designs]
                                  for name in ("inputs", "neurons", "inhibition", "weight_bits",
-                                              "state_bits", "timesteps", "rule")})
+                                              "state_bits", "timesteps", "rule",
+                                              "inhibition_strength")})
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Any]) -> DesignArrays:
-        """Arrays from columns (a DataFrame or mapping); ``state_bits``/``timesteps``/``rule`` optional."""
+        """Arrays from columns (a DataFrame or mapping); ``state_bits``/``timesteps``/``rule``/
+        ``inhibition_strength`` optional."""
         missing = [c for c in ("inputs", "neurons", "inhibition", "weight_bits") if c not in columns]
         if missing:
             raise InputError(f"designs: missing column(s) {', '.join(missing)}")
@@ -125,10 +145,13 @@ class DesignArrays:
             state_bits=column("state_bits", 16).astype(float),
             timesteps=column("timesteps", 350).astype(float),
             spikedyn=spikedyn,
+            inhibition_strength=column("inhibition_strength", DEFAULT_INHIBITION_MV).astype(float),
         )
         for name in ("inputs", "neurons", "timesteps"):
             if np.any(getattr(arrays, name) < 1):
                 raise InputError(f"designs: {name} must be >= 1")
+        if np.any(~(arrays.inhibition_strength >= 0)):
+            raise InputError("designs: inhibition_strength must be >= 0 mV")
         for bits in (WEIGHT_BITS, STATE_BITS):
             value = getattr(arrays, bits.name)
             accepted = np.zeros(value.shape, dtype=bool)

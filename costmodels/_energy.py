@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from costmodels._design import DesignArrays
-from costmodels._memory import LABEL_BITS, POST_TRACES
+from costmodels._mapping import ChipMapping
+from costmodels._network import POST_TRACES, Network
 from costmodels._ops import op_energy
 from hwprofiles import DeviceProfile
 
@@ -26,6 +27,7 @@ class EventEnergies:
     neuron_active: np.ndarray
     neuron_idle: np.ndarray
     spike: float
+    hop: float
     depression: np.ndarray
     potentiation: np.ndarray
     decay: np.ndarray
@@ -57,21 +59,23 @@ def event_energies(profile: DeviceProfile, d: DesignArrays) -> EventEnergies:
     else:
         active = ops(("multiply", "add", "compare"), d.state_bits)
     idle = np.full(d.size, ev.neuron_update_idle.value) if ev.neuron_update_idle else active
-    hops = ev.hops_per_spike.value if ev.hops_per_spike else 1.0
-    spike = (ev.spike.value if ev.spike else 0.0) + hops * (ev.spike_hop.value if ev.spike_hop else 0.0)
+    spike = ev.spike.value if ev.spike else 0.0
+    hop = ev.spike_hop.value if ev.spike_hop else 0.0
     if ev.learning_update is not None:
         learn = np.full(d.size, ev.learning_update.value)
-        return EventEnergies(synaptic, active, idle, spike, learn, learn, learn, learn)
+        return EventEnergies(synaptic, active, idle, spike, hop, learn, learn, learn, learn)
     stdp = ops(("multiply", "add", "compare"), d.weight_bits)
-    return EventEnergies(synaptic, active, idle, spike, stdp, stdp,
+    return EventEnergies(synaptic, active, idle, spike, hop, stdp, stdp,
                          ops(("multiply",), d.weight_bits), ops(("multiply", "add"), d.weight_bits))
 
 
-def executed_counts(profile: DeviceProfile, d: DesignArrays, activity: Counts, training: bool) -> Counts:
-    """Operations the device performs per sample for ``activity``.
+def executed_counts(dense: bool, d: DesignArrays, activity: Counts, training: bool) -> Counts:
+    """Operations the device performs per sample for ``activity`` (``dense``: a device that
+    touches every synapse and neuron every timestep).
 
-    Keys: synaptic, inhibitory, neuron_active, neuron_idle, spikes, depression, potentiation,
-    decay, normalisation, trace_writes, exc_updates, exc_spikes, timesteps.
+    Keys: synaptic, inhibitory, neuron_active, neuron_idle, neuron_updates (both), spikes,
+    exc_spikes, inh_spikes, depression, potentiation, stdp (both), decay, normalisation,
+    learning (all weight updates), trace_writes, exc_updates, timesteps.
     Event-driven: the activity's counts; an update is active when its neuron received an event
     (active = min(neuron_updates, synaptic + inhibitory events)). Dense, with T = timesteps:
     synaptic = inputs x N x T, inhibitory = (N + N^2) x T (population) or N x T (direct),
@@ -83,11 +87,12 @@ def executed_counts(profile: DeviceProfile, d: DesignArrays, activity: Counts, t
     out: Counts = {
         "spikes": activity["exc_spikes"] + activity["inh_spikes"],
         "exc_spikes": activity["exc_spikes"],
+        "inh_spikes": activity["inh_spikes"],
         "decay": activity["decay_updates"] if training else zero,
         "normalisation": activity["normalisation_updates"] if training else zero,
         "timesteps": steps,
     }
-    if profile.execution == "dense":
+    if dense:
         updates = d.total_neurons * steps
         dense_stdp = d.inputs * d.neurons * steps if training else zero
         out |= {
@@ -114,7 +119,22 @@ def executed_counts(profile: DeviceProfile, d: DesignArrays, activity: Counts, t
             if training else zero,
             "exc_updates": updates * exc_fraction,
         }
+    out["neuron_updates"] = out["neuron_active"] + out["neuron_idle"]
+    out["stdp"] = out["depression"] + out["potentiation"]
+    out["learning"] = learning_updates(out)
     return out
+
+
+def structural_counts(d: DesignArrays) -> Counts:
+    """Per-timestep upper bound of every executed count: dense training execution of one step
+    in which every input and every neuron spikes (inference counts are the same without the
+    learning terms, which only training-phase access rules read)."""
+    one = np.ones(d.size)
+    full = {"input_spikes": d.inputs, "exc_spikes": d.neurons, "inh_spikes": d.inhibitory_neurons,
+            "timesteps": one, "depression_updates": d.inputs * d.neurons,
+            "potentiation_updates": d.inputs * d.neurons, "decay_updates": d.inputs * d.neurons,
+            "normalisation_updates": d.inputs * d.neurons}
+    return executed_counts(True, d, full, True)
 
 
 def learning_updates(counts: Counts) -> np.ndarray:
@@ -122,51 +142,42 @@ def learning_updates(counts: Counts) -> np.ndarray:
     return counts["depression"] + counts["potentiation"] + counts["decay"] + counts["normalisation"]
 
 
-def compute_energy(e: EventEnergies, counts: Counts) -> dict[str, np.ndarray]:
-    """Energy (J) of the compute components: synaptic_ops, inhibition, neuron_updates, spikes, learning."""
+def spike_messages(net: Network, m: ChipMapping, counts: Counts) -> np.ndarray:
+    """Spike messages per sample: each routed spike of a population is one message to every
+    core holding one of its targets (``ChipMapping.messages``)."""
+    total = np.zeros(net.size)
+    for pop in net.populations:
+        if pop.spikes:
+            total = total + counts[pop.spikes] * m.messages[pop.name]
+    return total
+
+
+def compute_energy(e: EventEnergies, counts: Counts, messages: np.ndarray,
+                   hops: np.ndarray) -> dict[str, np.ndarray]:
+    """Energy (J) of the compute components: synaptic_ops, inhibition, neuron_updates, spikes
+    (messages x (spike + hops x spike_hop)), learning."""
     return {
         "synaptic_ops": counts["synaptic"] * e.synaptic,
         "inhibition": counts["inhibitory"] * e.synaptic,
         "neuron_updates": counts["neuron_active"] * e.neuron_active + counts["neuron_idle"] * e.neuron_idle,
-        "spikes": counts["spikes"] * e.spike,
+        "spikes": messages * (e.spike + hops * e.hop),
         "learning": counts["depression"] * e.depression + counts["potentiation"] * e.potentiation
         + counts["decay"] * e.decay + counts["normalisation"] * e.normalisation,
     }
 
 
-def traffic_bits(d: DesignArrays, counts: Counts, training: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """(read bits, write bits) per memory component and sample.
-
-    input_weights: one weight per synaptic op and per weight update, written back per update;
-    inhibitory_weights: one per inhibitory op; neuron_state: read and written per update;
-    thresholds: read per excitatory update, written per excitatory spike (training);
-    traces (training): written per spike (dense: every trace every step), read per STDP update;
-    labels (inference): read per excitatory spike.
-    """
-    w, s = d.weight_bits, d.state_bits
-    updates = learning_updates(counts)
-    zero = np.zeros(d.size)
-    all_updates = counts["neuron_active"] + counts["neuron_idle"]
-    traffic = {
-        "input_weights": ((counts["synaptic"] + updates) * w, updates * w),
-        "inhibitory_weights": (counts["inhibitory"] * w, zero),
-        "neuron_state": (all_updates * s, all_updates * s),
-        "thresholds": (counts["exc_updates"] * s, counts["exc_spikes"] * s if training else zero),
-        "traces": ((counts["depression"] + counts["potentiation"]) * s, counts["trace_writes"] * s),
-        "labels": (zero if training else counts["exc_spikes"] * LABEL_BITS, zero),
-    }
-    return traffic
-
-
 def level_traffic(profile: DeviceProfile, traffic: dict[str, tuple[np.ndarray, np.ndarray]],
                   placement: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(read bits, write bits) per memory level and design, arrays of shape (levels, designs)."""
+    """(read bits, write bits) per memory level and design, arrays of shape (levels, designs).
+    A component placed nowhere (design does not fit) is priced at the outermost level."""
     size = next(iter(traffic.values()))[0].shape[0]
     reads, writes = np.zeros((len(profile.memory), size)), np.zeros((len(profile.memory), size))
     columns = np.arange(size)
+    last = len(profile.memory) - 1
     for name, (read, write) in traffic.items():
-        reads[placement[name], columns] += read  # one level per design and component
-        writes[placement[name], columns] += write
+        level = np.where(placement[name] < 0, last, placement[name])
+        reads[level, columns] += read  # one level per design and component
+        writes[level, columns] += write
     return reads, writes
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from costmodels._activity import COUNT_FIELDS, Activity, estimate_counts
+from costmodels._activity import COUNT_FIELDS, DT_S, Activity, estimate_counts
 from costmodels._design import DesignArrays, SNNDesign
 from costmodels._energy import (
     compute_energy,
@@ -16,47 +16,106 @@ from costmodels._energy import (
     executed_counts,
     level_traffic,
     memory_energy,
-    traffic_bits,
+    spike_messages,
+    structural_counts,
 )
-from costmodels._latency import latency
-from costmodels._memory import COMPONENTS, footprint_bytes, place
+from costmodels._latency import TIMING_MODES, latency, wall_time
+from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
+from costmodels._network import STDP_FAMILY, Network, access_bits, build_network, component_bytes
 from costmodels._ops import op_fields
 from costmodels._report import CostReport
 from hwprofiles import DeviceProfile, format_si
 from snn_dse.domains import FLOAT_BITS
+from snn_dse.errors import InputError
+
+DEFAULT_FAMILY = STDP_FAMILY
+
+
+def access_density(net: Network, d: DesignArrays) -> dict[str, np.ndarray]:
+    """Bits moved per bit stored and timestep at the structural upper bound (every synapse and
+    neuron touched), training plus inference accesses: the mapper's packing order."""
+    counts = structural_counts(d)
+    train = access_bits(net, counts, True)
+    infer = access_bits(net, counts, False)
+    return {c.name: (sum(train[c.name]) + sum(infer[c.name])) / np.maximum(c.bits, 1.0)
+            for c in net.components}
+
+
+def limits_ok(profile: DeviceProfile, d: DesignArrays) -> np.ndarray:
+    """True where the weight precision and neuron count are within ``profile.limits``."""
+    limits = profile.limits
+    ok = np.ones(d.size, bool)
+    if limits.weight_bits:
+        ok &= (d.weight_bits >= limits.weight_bits[0]) & (d.weight_bits <= limits.weight_bits[1])
+    if limits.max_neurons is not None:
+        ok &= d.total_neurons <= limits.max_neurons
+    return ok
+
+
+def map_designs(profile: DeviceProfile, d: DesignArrays,
+                family: str = DEFAULT_FAMILY) -> tuple[Network, ChipMapping]:
+    """The network description of ``d`` and its mapping on ``profile``."""
+    net = build_network(family, d)
+    return net, map_network(profile, net, access_density(net, d))
 
 
 def price(profile: DeviceProfile, d: DesignArrays, train: Mapping[str, np.ndarray],
-          infer: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """All costs of many designs as arrays: ``memory`` (bytes), ``placement`` (level index),
-    ``train``/``infer`` (J by component, with ``total``), ``latency_train``/``latency_infer`` (s)."""
-    nbytes = footprint_bytes(d)
-    placement = place(profile, nbytes)
+          infer: Mapping[str, np.ndarray], *, timing: str | None = None,
+          family: str = DEFAULT_FAMILY) -> dict[str, Any]:
+    """All costs of many designs as arrays: ``memory`` (bytes), ``mapping`` (the
+    :class:`ChipMapping`), ``fits`` (mapping and limits), ``train``/``infer`` (J by component, with
+    ``total``), ``latency_train``/``latency_infer`` (wall s) and ``busy_train``/``busy_infer``
+    (afap s). ``timing``: ``afap`` or ``realtime`` (default: the profile's ``timing.mode``)."""
+    mode = timing or profile.timing.mode
+    TIMING_MODES.check(mode, "timing")
+    net, mapping = map_designs(profile, d, family)
+    nbytes = component_bytes(net)
     energies = event_energies(profile, d)
-    leakage = sum((lvl.leakage.value for lvl in profile.memory if lvl.leakage), 0.0)
+    p_static = static_power(profile, mapping.cores)
+    dense = profile.execution == "dense"
     out: dict[str, Any] = {
         "memory": {"total": sum(nbytes.values()), **nbytes},
-        "placement": placement,
+        "placement": mapping.placement,
+        "mapping": mapping,
+        "network": net,
+        "fits": mapping.fits & limits_ok(profile, d),
+        "static_power": p_static,
+        "timing": mode,
     }
-    for mode, activity in (("train", train), ("infer", infer)):
-        training = mode == "train"
-        counts = executed_counts(profile, d, dict(activity), training)
-        reads, writes = level_traffic(profile, traffic_bits(d, counts, training), placement)
-        seconds = latency(profile, counts, reads + writes)
-        parts = compute_energy(energies, counts) | memory_energy(profile, reads, writes)
-        parts["static"] = (profile.static.power.value + leakage) * seconds
-        out[mode] = {"total": sum(parts.values()), **parts}
-        out[f"latency_{mode}"] = seconds
+    for phase, activity in (("train", train), ("infer", infer)):
+        training = phase == "train"
+        counts = executed_counts(dense, d, dict(activity), training)
+        reads, writes = level_traffic(profile, access_bits(net, counts, training),
+                                      mapping.placement)
+        messages = spike_messages(net, mapping, counts)
+        busy = latency(profile, counts, reads + writes, mapping.cores, messages, mapping.hops)
+        seconds = wall_time(mode, busy, counts["timesteps"])
+        parts = compute_energy(energies, counts, messages, mapping.hops) \
+            | memory_energy(profile, reads, writes)
+        parts["static"] = p_static * seconds
+        out[phase] = {"total": sum(parts.values()), **parts}
+        out[f"latency_{phase}"] = seconds
+        out[f"busy_{phase}"] = busy
     return out
 
 
-def estimate(design: SNNDesign, profile: DeviceProfile, train: Activity, infer: Activity) -> CostReport:
+def estimate(design: SNNDesign, profile: DeviceProfile, train: Activity, infer: Activity, *,
+             timing: str | None = None, family: str = DEFAULT_FAMILY) -> CostReport:
     """Price one design on ``profile`` for one training and one inference sample."""
     d = DesignArrays.from_designs([design])
-    priced = price(profile, d, _column(train), _column(infer))
+    priced = price(profile, d, _column(train), _column(infer), timing=timing, family=family)
+    mapping: ChipMapping = priced["mapping"]
+    net: Network = priced["network"]
     names = [lvl.name for lvl in profile.memory]
-    placement = {c: names[int(priced["placement"][c][0])] for c in COMPONENTS}
+    placement = {c: (names[int(v[0])] if v[0] >= 0 else None)
+                 for c, v in mapping.placement.items()}
     source = train.source if train.source == infer.source else "mixed"
+    problems = [p for p in [fit_reason(profile, net, mapping, 0)] if p]
+    problems += _limit_problems(design, profile)
+    levels = {lvl.name: {"used_bytes": int(mapping.used[j, 0]),
+                         "capacity_bytes": int(lvl.capacity.value) if lvl.capacity else None}
+              for j, lvl in enumerate(profile.memory)}
+    steps = {"train": train.timesteps, "infer": infer.timesteps}
     return CostReport(
         profile=profile.id,
         activity_source=source,
@@ -66,28 +125,54 @@ def estimate(design: SNNDesign, profile: DeviceProfile, train: Activity, infer: 
         energy_infer_j={k: float(v[0]) for k, v in priced["infer"].items()},
         latency_s=float(priced["latency_infer"][0]),
         latency_train_s=float(priced["latency_train"][0]),
-        figures=_figures(profile, design, placement),
+        fits=not problems,
+        fit_reason="; ".join(problems) if problems else None,
+        memory_levels=levels,
+        mapping={
+            "cores": int(mapping.cores[0]),
+            "core_limit": None if np.isinf(mapping.core_limit) else int(mapping.core_limit),
+            "hops_per_spike": float(mapping.hops[0]),
+            "messages_per_spike": {k: float(v[0]) for k, v in mapping.messages.items()},
+            "static_power_w": float(priced["static_power"][0]),
+            "family": net.family,
+        },
+        timing={
+            "mode": priced["timing"],
+            "busy_s": {"train": float(priced["busy_train"][0]),
+                       "infer": float(priced["busy_infer"][0])},
+            "wall_s": {"train": float(priced["latency_train"][0]),
+                       "infer": float(priced["latency_infer"][0])},
+            "sample_period_s": {k: float(v) * DT_S for k, v in steps.items()},
+        },
+        figures=_figures(profile, design, {k: v for k, v in placement.items() if v}),
     )
 
 
 def estimate_many(designs: pd.DataFrame | Mapping[str, Any], profile: DeviceProfile, *,
-                  mean_intensity: float, max_rate_hz: float) -> pd.DataFrame:
+                  mean_intensity: float, max_rate_hz: float, timing: str | None = None,
+                  family: str = DEFAULT_FAMILY) -> pd.DataFrame:
     """Price many designs at once with estimated activity (the pre-screen).
 
     ``designs`` has columns ``inputs``, ``neurons``, ``inhibition``, ``weight_bits`` and
     optionally ``state_bits`` (16), ``timesteps`` (350), ``rule`` (baseline). Returns one row
     per design: ``memory_total`` and ``memory_<component>`` (bytes), ``placement_<component>``
-    (level name, categorical), ``energy_train_total``/``energy_infer_total`` and per-component columns (J),
-    ``latency_s`` (inference) and ``latency_train_s`` (s).
+    (level name, categorical; missing when placed nowhere), ``fits`` (bool), ``cores``,
+    ``hops_per_spike``, ``used_<level>`` (bytes), ``energy_train_total``/``energy_infer_total``
+    and per-component columns (J), ``latency_s`` (inference) and ``latency_train_s`` (s).
     """
     d = DesignArrays.from_columns(designs)
     kwargs = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
     priced = price(profile, d, estimate_counts(d, training=True, **kwargs),
-                   estimate_counts(d, training=False, **kwargs))
+                   estimate_counts(d, training=False, **kwargs), timing=timing, family=family)
+    mapping: ChipMapping = priced["mapping"]
     names = [lvl.name for lvl in profile.memory]
     columns: dict[str, Any] = {f"memory_{k}": v for k, v in priced["memory"].items()}
     columns |= {f"placement_{k}": pd.Categorical.from_codes(v, categories=names)
                 for k, v in priced["placement"].items()}
+    columns["fits"] = priced["fits"]
+    columns["cores"] = mapping.cores
+    columns["hops_per_spike"] = mapping.hops
+    columns |= {f"used_{name}": mapping.used[j] for j, name in enumerate(names)}
     for mode in ("train", "infer"):
         columns |= {f"energy_{mode}_{k}": v for k, v in priced[mode].items()}
     columns["latency_s"] = priced["latency_infer"]
@@ -96,20 +181,35 @@ def estimate_many(designs: pd.DataFrame | Mapping[str, Any], profile: DeviceProf
     return pd.DataFrame(columns, index=index)
 
 
-def check_limits(design: Any, profile: DeviceProfile) -> list[str]:
-    """Reasons ``design`` (an ``SNNDesign`` or a ``LayeredDesign``: anything with
-    ``weight_bits``, ``neurons`` and ``inhibitory_neurons``) does not fit ``profile``'s
-    ``limits`` (empty when it fits)."""
+def check_limits(design: Any, profile: DeviceProfile,
+                 family: str = DEFAULT_FAMILY) -> list[str]:
+    """Reasons ``design`` cannot run on ``profile`` (empty when it fits), each starting with
+    "does not fit". An ``SNNDesign`` goes through the mapper (memory levels, cores, fan-in);
+    a ``LayeredDesign`` (priced by ``costmodels._layered``) is checked against the device's
+    neuron capacity (cores x neurons per core). Both: supported precision, ``max_neurons``."""
+    problems = []
+    if isinstance(design, SNNDesign):
+        net, mapping = map_designs(profile, DesignArrays.from_designs([design]), family)
+        reason = fit_reason(profile, net, mapping, 0)
+        problems += [reason] if reason else []
+    elif profile.cores is not None and profile.cores.neurons is not None:
+        capacity = int(profile.cores.count.value * profile.cores.neurons.value)
+        total = design.neurons + design.inhibitory_neurons
+        if total > capacity:
+            problems.append(f"does not fit: {total} neurons exceed the device's {capacity} "
+                            "(cores x neurons per core)")
+    return problems + _limit_problems(design, profile)
+
+
+def _limit_problems(design: Any, profile: DeviceProfile) -> list[str]:
     limits, problems = profile.limits, []
     if limits.weight_bits and not limits.weight_bits[0] <= design.weight_bits <= limits.weight_bits[1]:
         low, high = limits.weight_bits
-        problems.append(f"weight_bits {design.weight_bits} outside the supported {low}..{high}")
+        problems.append(f"does not fit: weight_bits {design.weight_bits} outside the supported "
+                        f"{low}..{high}")
     total = design.neurons + design.inhibitory_neurons
-    capacity = limits.max_neurons
-    if limits.cores and limits.neurons_per_core:
-        capacity = min(capacity or np.inf, limits.cores * limits.neurons_per_core)
-    if capacity is not None and total > capacity:
-        problems.append(f"{total} neurons exceed the device's {int(capacity)}")
+    if limits.max_neurons is not None and total > limits.max_neurons:
+        problems.append(f"does not fit: {total} neurons exceed the device's {limits.max_neurons}")
     return problems
 
 

@@ -11,7 +11,10 @@ class CostReport:
     """Cost of one design on one profile, SI units.
 
     ``memory_bytes``: component -> bytes (with ``total``); ``placement``: component -> memory
-    level name; ``energy_train_j`` / ``energy_infer_j``: component -> J per sample (with
+    level name (None when no level can hold it); ``fits``/``fit_reason``: whether the design
+    fits the device and why not; ``memory_levels``: level -> ``{used_bytes, capacity_bytes}``
+    (capacity None when unbounded); ``mapping``: ``cores``, ``hops_per_spike``, ...;
+    ``timing``: ``mode`` (afap or realtime), busy and wall seconds per sample; ``energy_train_j`` / ``energy_infer_j``: component -> J per sample (with
     ``total``); ``latency_s``: inference latency per sample (s); ``latency_train_s``: training
     latency per sample (s); ``figures``: component -> profile numbers that priced it.
     """
@@ -24,6 +27,11 @@ class CostReport:
     energy_infer_j: dict[str, float]
     latency_s: float
     latency_train_s: float
+    fits: bool = True
+    fit_reason: str | None = None
+    memory_levels: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    mapping: dict[str, Any] = field(default_factory=dict)
+    timing: dict[str, Any] = field(default_factory=dict)
     figures: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,5 +44,10 @@ class CostReport:
             "latency_per_sample_s": self.latency_s,
             "profile": self.profile,
             "activity_source": self.activity_source,
+            "fits": self.fits,
+            "fit_reason": self.fit_reason,
+            "memory_levels": {k: dict(v) for k, v in self.memory_levels.items()},
+            "mapping": dict(self.mapping),
+            "timing": dict(self.timing),
             "figures": {k: [dict(f) for f in v] for k, v in self.figures.items()},
         }

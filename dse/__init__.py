@@ -9,8 +9,8 @@ from snn_dse.lazy import lazy_exports
 #: Public names, by the module that defines them; each is imported on first access, so that
 #: ``import dse`` (and the CLI's start-up) stays light.
 _LAZY = {
-    "dse._budgets": ("BUDGET_KINDS", "Budget", "BudgetKind", "constraint_values",
-                     "parse_budgets"),
+    "dse._budgets": ("BUDGET_KINDS", "PRESCREEN_MARGIN", "Budget", "BudgetKind",
+                     "constraint_values", "parse_budgets"),
     "dse._cache": ("EvaluationCache", "cache_key", "default_cache_path"),
     "dse._defaults": ("DEFAULT_EVALUATIONS", "DEFAULT_PROFILE", "DEFAULT_TEST_SAMPLES",
                       "DEFAULT_TRAIN_SAMPLES"),

@@ -72,6 +72,7 @@ from snn_dse.domains import (
     OPTUNA_SAMPLERS,
     PROTOCOLS,
     ROUNDING_MODES,
+    TIMING_MODES,
 )
 from snn_dse.errors import DseError, InputError, NoFeasibleDesignError
 
@@ -110,6 +111,7 @@ class ExploreOptions:
     train_samples: int = DEFAULT_TRAIN_SAMPLES
     test_samples: int = DEFAULT_TEST_SAMPLES
     rounding: str = DEFAULT_ROUNDING
+    timing: str | None = None
     workers: int | None = None
     out: Path | None = None
     cache: Path | None = None
@@ -272,7 +274,12 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     objectives = parse_objectives(options.objectives, options.protocol)
     if not options.profiles:
         raise InputError("--profile: give at least one device profile")
-    profiles = tuple(load_profile(ref, options.profiles_dir) for ref in options.profiles)
+    if options.timing is not None:
+        TIMING_MODES.check(options.timing, "--timing")
+    profiles = tuple(
+        load_profile(ref, options.profiles_dir).with_timing_mode(options.timing)
+        for ref in options.profiles
+    )
     ids = [p.id for p in profiles]
     if len(set(ids)) != len(ids):
         raise InputError(f"--profile: a profile is given twice ({', '.join(ids)})")

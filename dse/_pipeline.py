@@ -279,15 +279,19 @@ def objective_values(cost: Mapping[str, Any], sim: Mapping[str, Any] | None) -> 
 def prescreen_reason(
     estimated: Mapping[str, float | None], budgets: Sequence[Budget], *, corner: str = ""
 ) -> str | None:
-    """Why the estimate of a design breaks a pre-screened budget, or None if it breaks none.
-    ``corner`` names the values when they are not nominal (``"high-corner "``)."""
+    """Why the estimate of a design breaks a pre-screened budget by more than the budget's
+    safety margin (``BudgetKind.margin``), or None if it breaks none. ``corner`` names the
+    values when they are not nominal (``"high-corner "``)."""
     broken = []
     for budget in budgets:
         value = estimated[budget.key]
-        if budget.kind.prescreen and value is not None and value > budget.value:
+        margin = budget.kind.margin
+        if budget.kind.prescreen and value is not None and value > budget.value * margin:
+            beyond = f" by more than the {margin:g}x pre-screen margin" if margin != 1 else ""
             broken.append(
                 f"estimated {corner}{budget.key.replace('_', ' ')} "
                 f"{format_si(value, budget.kind.unit)} exceeds {budget.kind.option} {budget.text}"
+                f"{beyond}"
             )
     return "; ".join(broken) if broken else None
 

@@ -35,6 +35,7 @@ from pydantic_core import PydanticCustomError
 from hwprofiles._ranges import default_tolerance, parse_tolerance
 from hwprofiles._units import expected, quantity_to_si
 from snn_dse.yamlfile import StrictModel, at, unknown_key_error
+from snn_dse.domains import TIMING_MODES
 
 SCHEMA_VERSION = 1
 Basis = Literal["measured", "simulated", "datasheet", "derived", "assumed"]
@@ -328,7 +329,12 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 class MemoryLevel(StrictModel):
-    """One level of the memory hierarchy (innermost first); energies are per word access."""
+    """One level of the memory hierarchy (innermost first); energies are per word access.
+
+    ``read_only``: the level cannot be written at run time (flash, ROM): the mapper places
+    there only components nothing writes while the network runs or learns. A profile that
+    can price such writes states the level writable and gives its ``write`` energy.
+    """
 
     name: str
     capacity: Bytes | None = None
@@ -337,6 +343,7 @@ class MemoryLevel(StrictModel):
     write: Energy
     bandwidth: Bandwidth | None = None
     leakage: Power | None = None
+    read_only: bool = False
 
     @field_validator("name")
     @classmethod
@@ -347,27 +354,63 @@ class MemoryLevel(StrictModel):
 
 
 class Static(StrictModel):
-    """Static (idle + leakage) power drawn for the whole latency of a sample."""
+    """Static (idle + leakage) power drawn for the whole latency of a sample; with ``cores``,
+    the part not attributed to cores (the per-core part is ``cores.static_power``)."""
 
     power: Power
 
 
+TimingMode = Literal["afap", "realtime"]  # snn_dse.domains.TIMING_MODES
+
+
 class Timing(StrictModel):
-    """Time per event on one parallel unit; ``parallel_units`` share the work."""
+    """Time per event on one parallel unit; ``parallel_units`` share the work (per core when
+    the profile has ``cores``). ``neuron_update_idle``: an update of a neuron that received no
+    event (default ``neuron_update``); ``sync_per_core``: growth of the timestep barrier per
+    extra core used; ``mode``: the default timing mode (``afap``: samples back to back as fast
+    as the hardware goes; ``realtime``: one sample per ``timesteps x dt`` of wall time)."""
 
     synaptic_op: Time
     neuron_update: Time
+    neuron_update_idle: Time | None = None
     learning_update: Time
     spike_hop: Time | None = None
     timestep_overhead: Time | None = None
+    sync_per_core: Time | None = None
     parallel_units: Number | None = None
+    mode: TimingMode = "afap"
+
+
+class Cores(StrictModel):
+    """A many-core device: how populations and projections split over cores.
+
+    ``count``: cores on the device; per-core limits ``neurons``, ``synapse_memory`` (bytes of
+    synaptic state) and ``fan_in`` (distinct input axons); ``per_router``: cores sharing one
+    mesh router (hops are counted between routers); ``static_power``: static power of one
+    powered core; ``unused_power``: fraction of ``static_power`` an unused core still draws
+    (0: power-gated, 1: not gated).
+    """
+
+    count: Number
+    neurons: Number | None = None
+    synapse_memory: Bytes | None = None
+    fan_in: Number | None = None
+    per_router: Number | None = None
+    static_power: Power | None = None
+    unused_power: Number | None = None
+
+    @model_validator(mode="after")
+    def _sane(self) -> Cores:
+        if self.count.value < 1:
+            raise PydanticCustomError("cores", "cores.count must be >= 1")
+        if self.unused_power is not None and self.unused_power.value > 1:
+            raise PydanticCustomError("cores", "cores.unused_power is a fraction in 0..1")
+        return self
 
 
 class Limits(StrictModel):
-    """Hardware limits: used for core counts in latency and for :func:`check_limits`."""
+    """Hardware limits checked by the mapper (per-core limits live in ``cores``)."""
 
-    cores: int | None = Field(default=None, ge=1)
-    neurons_per_core: int | None = Field(default=None, ge=1)
     max_neurons: int | None = Field(default=None, ge=1)
     weight_bits: tuple[int, int] | None = None
 
@@ -397,6 +440,7 @@ class DeviceProfile(StrictModel):
     static: Static
     timing: Timing
     limits: Limits = Limits()
+    cores: Cores | None = None
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -438,6 +482,16 @@ class DeviceProfile(StrictModel):
         """Expand a reference tag through ``references`` (``"R1"`` -> ``"R1: Horowitz ..."``)."""
         full = self.references.get(reference)
         return f"{reference}: {full}" if full else reference
+
+    def with_timing_mode(self, mode: str | None) -> DeviceProfile:
+        """This profile with ``timing.mode`` set to ``mode`` (``afap`` or ``realtime``; None
+        keeps the profile's default). The mode is part of the fingerprint."""
+        if mode is None or mode == self.timing.mode:
+            return self
+        TIMING_MODES.check(mode, "timing")
+        copy = self.model_copy(update={"timing": self.timing.model_copy(update={"mode": mode})})
+        copy._source = self._source
+        return copy
 
     def level(self, name: str) -> MemoryLevel:
         """The memory level called ``name``."""

@@ -253,6 +253,23 @@ def _tool_version(a: _Analysis) -> str:
     return str(codes.iloc[0]) if len(codes) else "unknown version"
 
 
+def _timing_text(run: Mapping[str, Any]) -> str:
+    """The timing mode(s) the devices were priced with (``timing.mode`` of each profile)."""
+    modes = sorted({str((profile or {}).get("timing", {}).get("mode", "afap"))
+                    for profile in (run.get("profiles") or {}).values()}) or ["afap"]
+    meaning = {"afap": "afap (samples back to back, as fast as the device goes)",
+               "realtime": "realtime (one sample per timesteps x 1 ms; static power paid over it)"}
+    return ", ".join(meaning.get(mode, mode) for mode in modes)
+
+
+def _does_not_fit_text(frame: pd.DataFrame) -> str:
+    """``" (N do not fit the device)"`` for pre-screened designs the mapper rejected."""
+    if "reason" not in frame:
+        return ""
+    count = int(frame["reason"].fillna("").str.contains("does not fit").sum())
+    return escape(f" ({count} do not fit the device)") if count else ""
+
+
 def _space_text(space: Any) -> str:
     """The design space: choices listed, ranges as ``low to high`` (``log`` when sampled so)."""
     if not isinstance(space, Mapping):
@@ -316,7 +333,9 @@ def _header(a: _Analysis) -> str:
             "judged at nominal profile figures; "
             f"{int((frame['feasible'] & ~frame['feasible_high']).sum())} design(s) feasible at "
             "nominal only")),
-        ("Pre-screened", escape(str(counts.get("prescreened", int(frame["prescreened"].sum()))))),
+        ("Pre-screened", escape(str(counts.get("prescreened", int(frame["prescreened"].sum()))))
+         + _does_not_fit_text(frame)),
+        ("Timing", escape(_timing_text(run))),
         ("Cache hits", escape(str(counts.get("cache_hits", int(frame["cache_hit"].sum()))))),
         ("Run time", escape(run_time)),
         ("Tool version", escape(f"snn-dse {_tool_version(a)}")),

@@ -49,6 +49,7 @@ __all__ = [
     "RULES",
     "STATE_BITS",
     "TIMESTEPS",
+    "TIMING_MODES",
     "WEIGHT_BITS",
     "INHIBITION_STRENGTH",
     "Choice",
@@ -333,6 +334,10 @@ ENGINES = Choice("engine", {
               "hypervolume improvement",
     "grid": "exhaustive enumeration (real parameters at their grid levels)",
     "random": "uniform random samples",
+})
+TIMING_MODES = Choice("timing", {
+    "afap": "samples back to back, as fast as the device goes",
+    "realtime": "one sample presented per timesteps x 1 ms of wall time (static power paid over it)",
 })
 OPTUNA_SAMPLERS = Choice("sampler", {
     "nsga2": "Optuna's NSGA-II sampler",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     Family: TypeAlias = str
     Coding: TypeAlias = str
     ActivityReg: TypeAlias = str
+    Timing: TypeAlias = str
 else:
     Dataset = Literal[domains.DATASETS.values]
     Engine = Literal[domains.ENGINES.values]
@@ -32,3 +33,4 @@ else:
     Family = Literal[domains.FAMILIES.values]
     Coding = Literal[domains.CODINGS.values]
     ActivityReg = Literal[domains.ACTIVITY_REGULARISERS.values]
+    Timing = Literal[domains.TIMING_MODES.values]

@@ -3,7 +3,9 @@
 ``--family stdp`` (default) is the Diehl & Cook network; ``surrogate``, ``imsnn``, ``ann`` and
 ``converted`` are layered networks ``--inputs``, ``--hidden``... (repeatable), ``--outputs``,
 priced by ``costmodels.price_layered`` (docs/spike-economy.md), with the activity of
-``--activity FILE`` (the JSON of ``dse simulate --family ... --json``) when given.
+``--activity FILE`` (the JSON of ``dse simulate --family ... --json``) when given. The stdp
+family goes through the mapper (fits, placement, cores; docs/cost-model.md) and takes
+``--timing`` and ``--activity`` (the JSON of ``dse simulate --json``) too.
 """
 
 from __future__ import annotations
@@ -23,8 +25,38 @@ from snn_dse.errors import InputError
 from snn_dse.units import format_si
 
 if TYPE_CHECKING:
-    from costmodels import CostReport, LayeredCost, SNNDesign
+    from costmodels import Activity, CostReport, LayeredCost, SNNDesign
     from hwprofiles import DeviceProfile
+
+
+#: Keys of ``dse cost --json`` (docs/architecture.md).
+JSON_KEYS = ("memory_bytes", "energy_per_sample_j", "latency_per_sample_s", "profile",
+             "activity_source", "fits", "fit_reason", "memory_levels", "placement", "mapping",
+             "timing")
+
+
+def read_activity(path: Path) -> tuple[Activity, Activity]:
+    """(train, infer) measured activity from the JSON ``dse simulate --json`` prints
+    (``activity.train`` and ``activity.infer``); ``InputError`` naming the file otherwise."""
+    try:
+        data = json.loads(path.read_text())
+    except OSError as error:
+        raise InputError(f"--activity {path}: cannot read the file ({error.strerror})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"--activity {path}: not JSON ({error.msg}, line {error.lineno}); "
+                         "give the output of `dse simulate --json`") from None
+    activity = data.get("activity") if isinstance(data, dict) else None
+    if not isinstance(activity, dict) or not all(
+            isinstance(activity.get(k), dict) for k in ("train", "infer")):
+        raise InputError(f"--activity {path}: expected keys activity.train and activity.infer "
+                         "(the JSON of `dse simulate --json`)")
+    from costmodels import Activity
+
+    try:
+        return (Activity.from_dict(activity["train"], "measured"),
+                Activity.from_dict(activity["infer"], "measured"))
+    except InputError as error:
+        raise InputError(f"--activity {path}: {error}") from None
 
 
 @app.command("cost")
@@ -55,19 +87,26 @@ def cost_command(
         MNIST_MEAN_INTENSITY),
     max_rate_hz: Annotated[float, typer.Option(
         "--max-rate", min=0.0, help="Input rate of a white pixel in Hz.")] = DC_MAX_RATE_HZ,
+    timing: Annotated[choice.Timing | None, typer.Option(
+        "--timing", help="afap: samples back to back as fast as the device goes; realtime: one "
+        "sample per timesteps x 1 ms of wall time (static power paid over it). "
+        "Default: the profile's timing.mode.")] = None,
     profiles_dir: Annotated[Path | None, typer.Option("--profiles-dir")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
     with_sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="Rank the profile figures by their share of the inference "
         "energy's uncertainty (docs/uncertainty.md).")] = False,
 ) -> None:
-    """Memory, energy per training/inference sample and latency of one design on one profile,
-    each with its low-high range from the profile figures' ranges."""
-    from costmodels import Activity, SNNDesign, check_limits, cost_ranges, estimate, sensitivity
+    """Memory, fit on the device, energy per training/inference sample and latency of one
+    design on one profile, each with its low-high range from the profile figures' ranges."""
+    from costmodels import Activity, SNNDesign, cost_ranges, estimate, sensitivity
     from hwprofiles import load_profile
 
     device = load_profile(profile, profiles_dir)
     if family != "stdp":
+        if timing is not None:
+            raise InputError("--timing applies to --family stdp (the layered families are "
+                             "priced as fast as the device goes)")
         _cost_layered(device, family, (inputs, *(hidden or (256,)), outputs), weight_bits,
                       state_bits, timesteps or 25, coding, spike_rate, mean_intensity, activity,
                       as_json, with_sensitivity)
@@ -79,26 +118,28 @@ def cost_command(
     design = SNNDesign(inputs=inputs, neurons=neurons, inhibition=inhibition,
                        weight_bits=weight_bits, state_bits=state_bits, timesteps=timesteps,
                        rule=rule)
-    rates = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
-    train = Activity.estimated(design, training=True, **rates)
-    infer = Activity.estimated(design, training=False, **rates)
+    if activity is not None:
+        train, infer = read_activity(activity)
+    else:
+        rates = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
+        train = Activity.estimated(design, training=True, **rates)
+        infer = Activity.estimated(design, training=False, **rates)
+
     def price(device: DeviceProfile) -> CostReport:
-        return estimate(design, device, train, infer)
+        return estimate(design, device, train, infer, timing=timing)
 
     report = price(device)
     ranges = cost_ranges(price, device)
     ranked = sensitivity(price, device) if with_sensitivity else None
     if as_json:
         full = report.to_dict()
-        keys = ("memory_bytes", "energy_per_sample_j", "latency_per_sample_s", "profile",
-                "activity_source")
-        out = {key: full[key] for key in keys} | ranges
+        out = {key: full[key] for key in JSON_KEYS} | ranges
         if ranked is not None:
             out["sensitivity"] = ranked
         stdout.print_json(json.dumps(out))
         return
-    for problem in check_limits(design, device):
-        stderr.print(f"[yellow]warning:[/] {escape(problem)} on {device.id}")
+    if report.fit_reason:
+        stderr.print(f"[yellow]warning:[/] {escape(report.fit_reason)} on {device.id}")
     _print_report(report, design, ranges)
     if ranked is not None:
         _print_sensitivity(ranked)
@@ -173,9 +214,22 @@ def _print_report(report: CostReport, design: SNNDesign, ranges: dict[str, Any])
                  f"{design.timesteps} steps, {design.rule} (activity {report.activity_source})")
     memory = Table("memory component", "size", "level", "priced by", title="Memory")
     for name, size in report.memory_bytes.items():
-        memory.add_row(name, format_si(size, "B"), report.placement.get(name, ""),
+        level = report.placement.get(name, "") if name != "total" else ""
+        memory.add_row(name, format_si(size, "B"), level or ("[red]none[/]" if name != "total" else ""),
                        _sources(report.figures.get(name, [])))
     stdout.print(memory)
+    levels = Table("memory level", "used", "capacity", title="Memory levels")
+    for name, level in report.memory_levels.items():
+        cap = level["capacity_bytes"]
+        levels.add_row(name, format_si(level["used_bytes"], "B"),
+                       format_si(cap, "B") if cap is not None else "unbounded")
+    stdout.print(levels)
+    m = report.mapping
+    fit = "[green]fits[/]" if report.fits else f"[red]{escape(report.fit_reason or '')}[/]"
+    stdout.print(f"mapping: {m['cores']} core(s) used"
+                 + (f" of {m['core_limit']}" if m.get("core_limit") else "")
+                 + f", {m['hops_per_spike']:.2f} mesh hops per spike message, static power "
+                 f"{format_si(m['static_power_w'], 'W')}; {fit}")
     energy = Table("energy component", "train / sample", "infer / sample", "priced by",
                    title="Energy")
     for name, train in report.energy_train_j.items():
@@ -186,7 +240,8 @@ def _print_report(report: CostReport, design: SNNDesign, ranges: dict[str, Any])
     energy.add_row("range (low - high)", _span(energy_range["train"], "J"),
                    _span(energy_range["infer"], "J"), "profile figure ranges")
     stdout.print(energy)
-    stdout.print(f"latency per sample: inference {format_si(report.latency_s, 's')} "
+    stdout.print(f"latency per sample ({report.timing['mode']} timing): inference "
+                 f"{format_si(report.latency_s, 's')} "
                  f"(range {_span(ranges['latency_per_sample_s_range'], 's')}), "
                  f"training {format_si(report.latency_train_s, 's')} "
                  f"(range {_span(ranges['latency_train_per_sample_s_range'], 's')}) "

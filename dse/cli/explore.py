@@ -208,6 +208,14 @@ def explore_command(
     rounding: Annotated[
         choice.Rounding, typer.Option(help="Rounding of in-training fixed-point weight updates.")
     ] = DEFAULT_ROUNDING,
+    timing: Annotated[
+        choice.Timing | None,
+        typer.Option(
+            help="afap: samples back to back as fast as each device goes; realtime: one "
+            "sample per timesteps x 1 ms of wall time, static power paid over it "
+            "(default: each profile's timing.mode)."
+        ),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores).")
     ] = None,
@@ -246,6 +254,7 @@ def explore_command(
         train_samples=train_samples,
         test_samples=test_samples,
         rounding=rounding,
+        timing=timing,
         workers=workers,
         out=out,
         cache=cache,

@@ -65,6 +65,13 @@ def show_command(
     stdout.print("range 'from': range or tolerance = given on the figure; basis = default "
                  f"tolerance of its basis ({_defaults()}); exact = set by the design "
                  "(docs/uncertainty.md)", soft_wrap=True)
+    stdout.print(f"timing mode (default of --timing): {profile.timing.mode}")
+    for level in profile.memory:
+        if level.read_only:
+            stdout.print(f"memory level {escape(level.name)}: read-only at run time (holds only "
+                         "what nothing writes while the network runs or learns)")
+    if profile.cores is None:
+        stdout.print("cores: one processing element (no per-core limits)")
     if profile.references:
         for tag, citation in profile.references.items():
             stdout.print(f"[bold]{escape(tag)}[/]: {escape(citation)}")

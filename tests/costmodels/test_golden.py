@@ -73,17 +73,21 @@ def test_loihi1_like() -> None:
     assert e["inhibition"] == pytest.approx(20 * 23.6 * pJ)             # 472 pJ
     # active updates = min(800, 200 + 20) = 220 at 81 pJ, idle 580 at 52 pJ
     assert e["neuron_updates"] == pytest.approx((220 * 81 + 580 * 52) * pJ)  # 47980 pJ
-    # 10 spikes * (1.7 pJ local + 1 hop * 3.5 pJ)
-    assert e["spikes"] == pytest.approx(10 * 5.2 * pJ)
+    # mapping: 4 excitatory neurons on one core, 4 inhibitory on another; both cores share
+    # one router (4 cores per tile), so 0 hops; every spike is one message to one core
+    assert report.mapping["cores"] == 2 and report.mapping["hops_per_spike"] == 0.0
+    assert e["spikes"] == pytest.approx(10 * 1.7 * pJ)
     assert e["memory_synapse_sram"] == 0.0  # included in the event energies
-    # latency: 220 * 3.5 ns + 800 * 8.4 ns + 10 spikes * 1 hop * 4.1 ns = 7531 ns
-    #          + 100 steps * 113 ns barrier = 18831 ns
-    assert report.latency_s == pytest.approx(18831 * ns)
-    assert e["static"] == pytest.approx(0.104 * 18831 * ns)             # 1.958 uJ
-    assert e["total"] == pytest.approx((4720 + 472 + 47980 + 52) * pJ + 0.104 * 18831 * ns)
-    # training: 290 weight updates * 120 pJ; latency + 290 * 7 ns
+    # latency: (220 * 3.5 ns + 220 * 8.4 ns + 580 * 5.3 ns idle) / 2 cores = 2846 ns
+    #          + 100 steps * (113 ns + 2.84 ns * 1 extra core) barrier = 11584 ns
+    assert report.latency_s == pytest.approx(14430 * ns)
+    # static: 2 powered cores * 0.8125 mW (unused cores power-gated)
+    assert report.mapping["static_power_w"] == pytest.approx(2 * 0.8125e-3)
+    assert e["static"] == pytest.approx(1.625e-3 * 14430 * ns)
+    assert e["total"] == pytest.approx((4720 + 472 + 47980 + 17) * pJ + 1.625e-3 * 14430 * ns)
+    # training: 290 weight updates * 120 pJ; latency + 290 * 6.1 ns / 2 cores
     assert report.energy_train_j["learning"] == pytest.approx(290 * 120 * pJ)
-    assert report.latency_train_s == pytest.approx((18831 + 290 * 7) * ns)
+    assert report.latency_train_s == pytest.approx((14430 + 290 * 6.1 / 2) * ns)
 
 
 def test_figures_name_the_profile_numbers() -> None:
@@ -115,9 +119,9 @@ def test_jetson_nano_dense() -> None:
     report = estimate(DESIGN, load_profile("jetson_nano"), TRAIN, INFER)
     e = report.energy_infer_j
     # dense: every synapse every step, whatever the activity
-    assert e["synaptic_ops"] == pytest.approx(10 * 4 * 100 * 39 * pJ)       # 4000 MACs
-    assert e["inhibition"] == pytest.approx((4 + 4 * 4) * 100 * 39 * pJ)   # 2000 ops
-    assert e["neuron_updates"] == pytest.approx(8 * 100 * 78 * pJ)          # 800 updates
+    assert e["synaptic_ops"] == pytest.approx(10 * 4 * 100 * 72.06 * pJ)       # 4000 MACs
+    assert e["inhibition"] == pytest.approx((4 + 4 * 4) * 100 * 72.06 * pJ)   # 2000 ops
+    assert e["neuron_updates"] == pytest.approx(8 * 100 * 144.1 * pJ)          # 800 updates
     assert e["memory_l2"] == 0.0 and e["memory_lpddr4"] == 0.0            # 118 B fit in L2
     # latency: 100 steps * 20 us launch overhead
     #          + ((4000 + 2000) * 1.085 ns + 800 * 4.34 ns) / 128 CUDA cores
@@ -125,5 +129,5 @@ def test_jetson_nano_dense() -> None:
     assert report.latency_s == pytest.approx(latency)
     assert e["static"] == pytest.approx(1.5 * latency)
     # training: dense STDP, depression and potentiation for all 40 weights every step,
-    # plus 40 normalisation updates, at 58.5 pJ each
-    assert report.energy_train_j["learning"] == pytest.approx((2 * 40 * 100 + 40) * 58.5 * pJ)
+    # plus 40 normalisation updates, at 108.1 pJ each
+    assert report.energy_train_j["learning"] == pytest.approx((2 * 40 * 100 + 40) * 108.1 * pJ)

@@ -24,7 +24,12 @@ def test_json_keys_and_values(capsys: pytest.CaptureFixture) -> None:
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"memory_bytes", "energy_per_sample_j", "latency_per_sample_s", "profile",
                         "activity_source", "energy_per_sample_j_range",
-                        "latency_per_sample_s_range", "latency_train_per_sample_s_range"}
+                        "latency_per_sample_s_range", "latency_train_per_sample_s_range",
+                        "fits", "fit_reason", "memory_levels", "placement", "mapping", "timing"}
+    assert out["fits"] is True and out["fit_reason"] is None
+    assert set(out["placement"]) == set(COMPONENTS)
+    assert out["memory_levels"]["dram"]["capacity_bytes"] is None
+    assert out["mapping"]["cores"] == 1 and out["timing"]["mode"] == "afap"
     assert set(out["memory_bytes"]) == {"total", *COMPONENTS}
     assert set(out["energy_per_sample_j"]) == {"train", "infer"}
     assert out["profile"] == "generic_asic_45nm" and out["activity_source"] == "estimated"

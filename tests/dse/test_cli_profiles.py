@@ -111,3 +111,17 @@ def test_installed_console_script_exit_code(tmp_path: Path) -> None:
     assert done.returncode == 2
     line = _line(ASIC, 'read: "10 pJ"')
     assert f"{bad}:{line}: memory[1].read: bare number 10" in done.stderr
+
+
+def test_show_prints_the_mapping_and_timing_fields(capsys: pytest.CaptureFixture) -> None:
+    assert main(["profiles", "show", "loihi1_like"]) == 0
+    out = capsys.readouterr().out
+    for field, value in (("cores.count", "128"), ("cores.neurons", "1024"),
+                         ("cores.synapse_memory", "128 KiB"), ("cores.fan_in", "4096"),
+                         ("cores.unused_power", "0"), ("timing.learning_update", "6.1 ns"),
+                         ("timing.neuron_update_idle", "5.3 ns")):
+        line = next(line for line in out.splitlines() if field in line)
+        assert value in line and ("R3" in line or "R4" in line)
+    assert "timing mode (default of --timing): afap" in out
+    assert main(["profiles", "show", "cortex_m4_stm32l452"]) == 0
+    assert "flash: read-only at run time" in capsys.readouterr().out

@@ -47,7 +47,7 @@ def test_si_values() -> None:
     assert asic.compute.integer.add[8].value == pytest.approx(0.03e-12)
     assert asic.level("sram_1m").capacity.value == 2**20
     assert asic.technology.clock.value == 1e9
-    assert load_profile("loihi1_like").static.power.value == pytest.approx(0.104)
+    assert load_profile("loihi1_like").cores.static_power.value * 128 == pytest.approx(0.104)
 
 
 @pytest.mark.parametrize("profile_id", SHIPPED)

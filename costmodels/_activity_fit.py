@@ -1,0 +1,102 @@
+"""Fitting the activity model of :func:`costmodels.estimate_counts` to simulator records.
+
+Each target is a count normalised by what the design already fixes (e.g. input spikes by
+lambda = inputs x mean intensity x rate x T x dt), regressed in log space on the model's
+:func:`~costmodels._activity.features` by least squares. Used by
+``benchmarks/estimator_fidelity.py --fit``, which writes ``costmodels/_fitted.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pprint
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from costmodels._activity import DT_S, features
+from costmodels._design import DesignArrays
+
+#: Targets modelled as ``1 + exp(beta . x)`` (a ratio that is 1 without re-presentations),
+#: fitted by nonlinear least squares on the ratio; the others as ``exp(beta . x)`` by linear
+#: least squares on the log.
+EXCESS = ("input_boost", "presentations")
+#: Coefficient sets of each phase, in the order ``estimate_counts`` uses them.
+TARGETS = {
+    "infer": ("input_boost", "presentations", "exc_spikes", "inh_per_exc"),
+    "train": ("input_boost", "presentations", "exc_spikes", "inh_per_exc", "depression",
+              "potentiation", "normalisation"),
+}
+
+
+def _targets(rec: Mapping[str, Any], phase: str) -> dict[str, float]:
+    """Normalised counts of one simulation record (NaN where undefined)."""
+    c, a = rec["candidate"], rec["activity"][phase]
+    lam = rec["inputs"] * rec["mean_intensity"] * rec["max_rate_hz"] * c["timesteps"] * DT_S
+    exc = a["exc_spikes"]
+    nan = float("nan")
+    return {
+        "input_boost": a["input_spikes"] / lam if lam > 0 else nan,
+        "presentations": a["timesteps"] / c["timesteps"],
+        "exc_spikes": exc,
+        "inh_per_exc": a["inh_spikes"] / exc if c["inhibition"] == "population" and exc > 0 else nan,
+        "depression": a["depression_updates"] / a["input_spikes"] if a["input_spikes"] > 0 else nan,
+        "potentiation": (a["potentiation_updates"] / (exc * rec["inputs"] * rec["mean_intensity"])
+                         if exc > 0 and rec["mean_intensity"] > 0 else nan),
+        "normalisation": a["normalisation_updates"] / rec["inputs"],
+    }
+
+
+def fit_coefficients(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, list[float]]]:
+    """Least-squares coefficients (log space) of every target of both phases."""
+    d = DesignArrays.from_columns({
+        "inputs": [r["inputs"] for r in records],
+        "neurons": [r["candidate"]["neurons"] for r in records],
+        "inhibition": [r["candidate"]["inhibition"] for r in records],
+        "weight_bits": [r["candidate"]["weight_bits"] for r in records],
+        "timesteps": [r["candidate"]["timesteps"] for r in records],
+        "rule": [r["candidate"]["rule"] for r in records],
+        "inhibition_strength": [r["candidate"]["inhibition_strength"] for r in records],
+    })
+    x = features(d).T  # (designs, features)
+    out: dict[str, dict[str, list[float]]] = {}
+    for phase, names in TARGETS.items():
+        out[phase] = {}
+        for name in names:
+            y = np.array([_targets(r, phase)[name] for r in records])
+            ok = np.isfinite(y) & (y > 0)
+            beta = np.zeros(x.shape[1])
+            if ok.sum() >= x.shape[1]:
+                cols = np.flatnonzero(np.ptp(x[ok], axis=0) > 0)  # constant columns drop out
+                cols = np.union1d(cols, [0])
+                xs, ys = x[ok][:, cols], y[ok]
+                if name in EXCESS:
+                    start = np.zeros(cols.size)
+                    start[0] = np.log(max(float(np.mean(ys)) - 1.0, 1e-3))
+                    fit = least_squares(lambda b, xs=xs, ys=ys: 1.0 + np.exp(xs @ b) - ys, start)
+                    beta[cols] = fit.x
+                else:
+                    beta[cols] = np.linalg.lstsq(xs, np.log(ys), rcond=None)[0]
+            elif ok.any():
+                beta[0] = float(np.mean(np.log(y[ok])))
+            out[phase][name] = [round(float(b), 6) for b in beta]
+    return out
+
+
+def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """Fit the coefficients to ``records`` and write them as the module ``path``."""
+    coefficients = fit_coefficients(records)
+    datasets = sorted({r["dataset"] for r in records})
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    text = (
+        '"""Coefficients of the fitted activity model (costmodels._activity.estimate_counts).\n\n'
+        f"Written by ``benchmarks/estimator_fidelity.py --fit`` on {stamp} from {len(records)}\n"
+        f"simulated designs of the default space ({', '.join(datasets)}). Do not edit by hand.\n"
+        "Per phase and target: coefficients of the features 1, ln N, ln T, population,\n"
+        'spikedyn, ln(inhibition mV / 120) in log space.\n"""\n\n'
+        f"FITTED: dict[str, dict[str, list[float]]] = {pprint.pformat(coefficients, width=96)}\n"
+    )
+    path.write_text(text)
