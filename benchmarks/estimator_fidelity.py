@@ -36,6 +36,7 @@ import sim
 from costmodels import Activity, SNNDesign, estimate, fit_activity_model
 from dse import PRESCREEN_MARGIN, default_space
 from hwprofiles import list_profiles, load_profile
+from snn_dse.domains import applies
 
 from _record import record
 
@@ -48,9 +49,11 @@ SEEDS = {"fit": 101, "eval": 202}
 
 
 def draw_designs(n: int, seed: int) -> list[dict[str, Any]]:
-    """``n`` candidates drawn from the default space (each parameter's own ``sample``)."""
+    """``n`` STDP-family candidates drawn from the default space (each parameter's own
+    ``sample``; the parameters of the layered families do not apply)."""
     rng = np.random.default_rng(seed)
-    params = default_space().params
+    params = [p for p in default_space().params
+              if p.name != "family" and applies(p.name, {"family": "stdp"})]
     return [{p.name: _plain(p.sample(rng, 1)[0]) for p in params} for _ in range(n)]
 
 

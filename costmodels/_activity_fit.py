@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from costmodels._activity import DT_S, features
 from costmodels._design import DesignArrays
@@ -74,16 +73,39 @@ def fit_coefficients(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str
                 cols = np.union1d(cols, [0])
                 xs, ys = x[ok][:, cols], y[ok]
                 if name in EXCESS:
-                    start = np.zeros(cols.size)
-                    start[0] = np.log(max(float(np.mean(ys)) - 1.0, 1e-3))
-                    fit = least_squares(lambda b, xs=xs, ys=ys: 1.0 + np.exp(xs @ b) - ys, start)
-                    beta[cols] = fit.x
+                    beta[cols] = _fit_excess(xs, ys)
                 else:
                     beta[cols] = np.linalg.lstsq(xs, np.log(ys), rcond=None)[0]
             elif ok.any():
                 beta[0] = float(np.mean(np.log(y[ok])))
             out[phase][name] = [round(float(b), 6) for b in beta]
     return out
+
+
+def _fit_excess(x: np.ndarray, y: np.ndarray, iterations: int = 200) -> np.ndarray:
+    """Least squares of ``1 + exp(x @ beta)`` to ``y`` (Levenberg-Marquardt in NumPy)."""
+    beta = np.zeros(x.shape[1])
+    beta[0] = np.log(max(float(np.mean(y)) - 1.0, 1e-3))
+    damping = 1e-3
+
+    def cost(b: np.ndarray) -> float:
+        return float(np.sum((1.0 + np.exp(x @ b) - y) ** 2))
+
+    current = cost(beta)
+    for _ in range(iterations):
+        e = np.exp(x @ beta)
+        jac = x * e[:, None]
+        grad = jac.T @ (1.0 + e - y)
+        hess = jac.T @ jac
+        step = np.linalg.solve(hess + damping * np.diag(np.diag(hess) + 1e-12), -grad)
+        trial = cost(beta + step)
+        if trial < current:
+            beta, current, damping = beta + step, trial, damping / 3
+            if np.max(np.abs(step)) < 1e-9:
+                break
+        else:
+            damping *= 4
+    return beta
 
 
 def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None:
