@@ -35,6 +35,10 @@ JSON_KEYS = ("memory_bytes", "energy_per_sample_j", "latency_per_sample_s", "pro
              "timing")
 
 
+#: Counters ``dse simulate --json`` adds to every family's activity (sums of the others).
+SUMMARY_COUNTS = ("spikes", "macs")
+
+
 def read_activity(path: Path) -> tuple[Activity, Activity]:
     """(train, infer) measured activity from the JSON ``dse simulate --json`` prints
     (``activity.train`` and ``activity.infer``); ``InputError`` naming the file otherwise."""
@@ -52,9 +56,10 @@ def read_activity(path: Path) -> tuple[Activity, Activity]:
                          "(the JSON of `dse simulate --json`)")
     from costmodels import Activity
 
-    try:
-        return (Activity.from_dict(activity["train"], "measured"),
-                Activity.from_dict(activity["infer"], "measured"))
+    try:  # without the family-independent summaries (spikes, macs) dse simulate adds
+        return tuple(Activity.from_dict({k: v for k, v in activity[phase].items()
+                                         if k not in SUMMARY_COUNTS}, "measured")
+                     for phase in ("train", "infer"))  # type: ignore[return-value]
     except InputError as error:
         raise InputError(f"--activity {path}: {error}") from None
 

@@ -79,7 +79,7 @@ def test_realtime_and_afap_differ_by_static_power_times_the_idle_time() -> None:
     for phase in ("train", "infer"):
         busy = afap["timing"]["busy_s"][phase]
         period = real["timing"]["sample_period_s"][phase]
-        assert busy < period == pytest.approx(0.35, rel=0.01)  # 350 steps (+ re-presentations)
+        assert busy < period and 0.35 <= period <= 0.35 * 1.1  # 350 steps + re-presentations
         extra = (real["energy_per_sample_j"][phase]["total"]
                  - afap["energy_per_sample_j"][phase]["total"])
         assert extra == pytest.approx(power * (period - busy), rel=1e-9)
@@ -127,8 +127,9 @@ def test_explore_records_non_fitting_designs_as_infeasible(tmp_path: Path) -> No
     # digits: 64 inputs; 1,600 float32 neurons need 400 KiB of trained weights: more than the
     # MCU's 160 KiB of SRAM, and flash is read-only; 16 neurons fit
     space = tmp_path / "space.yaml"
-    space.write_text("neurons: [16, 1600]\nweight_bits: [32]\ninhibition: [direct]\n"
-                     "rule: [baseline]\ntimesteps: [60]\ninhibition_strength: 60.0\n")
+    space.write_text("family: [stdp]\nneurons: [16, 1600]\nweight_bits: [32]\n"
+                     "inhibition: [direct]\nrule: [baseline]\ntimesteps: [60]\n"
+                     "inhibition_strength: 60.0\n")
     out = tmp_path / "run"
     dse("explore", "--profile", "cortex_m4_stm32l452", "--space", str(space), "--evaluations",
         "2", "--train-samples", "30", "--test-samples", "20", "--workers", "1", "--no-cache",
