@@ -43,6 +43,10 @@ RAISING_UNITS = frozenset({"J", "W", "s"})
 LOWERING_UNITS = frozenset({"B/s", "Hz"})
 #: Plain-number fields that divide the work (more of them lowers latency and static energy).
 DIVIDING_NUMBERS = frozenset({"parallel_units"})
+#: Plain-number fields that are the device's structure (the mapper's per-core limits): held at
+#: their nominal value, as capacities are.
+STRUCTURAL_NUMBERS = frozenset({"cores.count", "cores.neurons", "cores.fan_in",
+                                "cores.per_router"})
 #: Cost columns of :func:`estimate_many` that carry ranges, and the record keys they feed.
 RANGED_COLUMNS = {"energy_infer": "energy_infer_total", "energy_train": "energy_train_total",
                   "latency": "latency_s"}
@@ -57,6 +61,8 @@ def cost_direction(path: str, figure: Figure) -> int:
     if figure.unit in LOWERING_UNITS:
         return -1
     if figure.unit == "1":
+        if path in STRUCTURAL_NUMBERS:
+            return 0
         return -1 if path.rsplit(".", 1)[-1] in DIVIDING_NUMBERS else 1
     return 0
 
