@@ -83,7 +83,8 @@ def simulate_all(dataset: str, candidates: list[dict[str, Any]], seed: int) -> l
             cache[key] = {"candidate": candidate, "dataset": dataset,
                           "inputs": int(data.n_inputs),
                           "mean_intensity": float(data.mean_intensity),
-                          "max_rate_hz": float(sim.default_max_rate_hz(dataset)),
+                          "max_rate_hz": float(sim.input_rate_hz(
+                              data.mean_intensity, data.n_inputs, data.peak_intensity)),
                           "activity": result["activity"], "accuracy": result["accuracy"]}
             path.write_text(json.dumps(cache, indent=0, sort_keys=True))
             print(f"  {dataset} {i + 1}/{len(candidates)} {candidate['neurons']} neurons "
@@ -168,7 +169,7 @@ def main() -> None:
         print(f"skipped (dataset files not found): {', '.join(skipped)}", file=sys.stderr)
     sets = {}
     for which, seed in SEEDS.items():
-        if which == "fit" and not args.fit:
+        if (which == "fit") != args.fit:  # --fit needs the fit set only, evaluation the other
             continue
         sets[which] = [rec for ds in datasets
                        for rec in simulate_all(ds, draw_designs(args.designs, seed), seed)]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import sim
 from dse import load_run
 
 
@@ -96,19 +97,21 @@ def test_spikedyn_estimated_cheaper_to_train_when_the_simulator_says_so(tmp_path
             < baseline["energy_per_sample_j"]["train"]["total"])
     # the simulator agrees on digits: measure both rules, price them with --activity
     design = ("--neurons", "100", "--inhibition", "direct", "--weight-bits", "8")
+    digits = sim.load_dataset("digits")
+    rate = sim.input_rate_hz(digits.mean_intensity, digits.n_inputs, digits.peak_intensity)
     measured, estimated = {}, {}
     for rule in ("baseline", "spikedyn"):
-        sim = dse("simulate", "--dataset", "digits", *design, "--rule", rule,
+        simulated = dse("simulate", "--dataset", "digits", *design, "--rule", rule,
                   "--train-samples", "120", "--test-samples", "40", "--json").stdout
         path = tmp_path / f"{rule}.json"
-        path.write_text(sim)
+        path.write_text(simulated)
         priced = cost("--profile", "generic_asic_45nm", "--inputs", "64", *design,
                       "--rule", rule, "--activity", str(path))
         assert priced["activity_source"] == "measured"
         measured[rule] = priced["energy_per_sample_j"]["train"]["total"]
         estimated[rule] = cost("--profile", "generic_asic_45nm", "--inputs", "64", *design,
-                               "--rule", rule, "--mean-intensity", "0.305", "--max-rate",
-                               "127.5")["energy_per_sample_j"]["train"]["total"]
+                               "--rule", rule, "--mean-intensity", str(digits.mean_intensity),
+                               "--max-rate", str(rate))["energy_per_sample_j"]["train"]["total"]
     assert measured["spikedyn"] < measured["baseline"]
     assert estimated["spikedyn"] < estimated["baseline"]
 
