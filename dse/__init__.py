@@ -14,8 +14,8 @@ _LAZY = {
     "dse._cache": ("EvaluationCache", "cache_key", "default_cache_path"),
     "dse._defaults": ("DEFAULT_EVALUATIONS", "DEFAULT_PROFILE", "DEFAULT_TEST_SAMPLES",
                       "DEFAULT_TRAIN_SAMPLES"),
-    "dse._explore": ("ExplorationInterrupted", "ExploreOptions", "ExploreResult",
-                     "ProgressState", "explore"),
+    "dse._explore": ("ExplorationFailed", "ExplorationInterrupted", "ExploreOptions",
+                     "ExploreResult", "ProgressState", "explore"),
     "dse._objectives": ("OBJECTIVES", "Objective", "minimised_vector", "parse_objectives"),
     "dse._pipeline": ("DatasetInfo", "EvalContext", "Models", "RealModels", "SimSettings",
                       "candidate_seed", "canonical_candidate", "evaluate"),
@@ -24,7 +24,9 @@ _LAZY = {
     "dse._run_dir": ("load_run",),
     "dse._space": ("ChoiceParam", "DesignSpace", "IntParam", "RealParam", "SpaceError",
                    "default_space", "load_space"),
+    "dse._status": ("RunStatus", "run_status"),
     "dse._store": ("ResultStore",),
+    "dse._worker": ("WorkerSummary", "run_worker"),
     "dse.engines": ("ENGINES", "OPTUNA_SAMPLERS", "Engine", "make_engine"),
 }
 

@@ -6,9 +6,10 @@ the candidate, the validated profile's fingerprint, the simulator settings, the 
 fingerprint, the simulation seed and the code version. Budgets are not part of the key:
 constraints are recomputed from the cached values, so one entry serves any budget.
 
-The cache is an SQLite file (WAL, busy timeout) in the user cache directory
-(``platformdirs.user_cache_dir("snn-dse")``) unless ``--cache PATH`` moves it. Only the
-exploring process writes; several explorations may share one file (``INSERT OR IGNORE``).
+The cache is a ``dse_cache`` table (``dse._db``): by default in an SQLite file in the user cache
+directory (``platformdirs.user_cache_dir("snn-dse")``); ``--cache PATH`` moves the file and
+``--cache URL`` puts it in any database (a team's PostgreSQL). Any number of processes may
+share one cache: an entry is written once (``ON CONFLICT DO NOTHING``) and never changed.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import sqlite3
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+import sqlalchemy as sa
 
-from dse._sqlite import open_database
+from dse import _db
 from snn_dse import __version__
 from snn_dse.errors import InputError
 
@@ -90,38 +91,34 @@ def cache_key(
 
 
 class EvaluationCache:
-    """SQLite key -> JSON payload store; ``get`` and ``put`` from one process at a time."""
+    """Key -> JSON payload, in the ``dse_cache`` table of a database."""
 
-    def __init__(self, path: Path) -> None:
-        """Open (creating it and its directory) the cache file at ``path``.
-
-        Raises ``InputError`` naming ``--cache`` when the file cannot be opened."""
-        self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = open_database(path, [
-                "CREATE TABLE IF NOT EXISTS evaluations "
-                "(key TEXT PRIMARY KEY, payload TEXT NOT NULL)"
-            ])
-        except (OSError, sqlite3.Error) as error:
-            raise InputError(f"--cache: cannot open the cache at {path}: {error}") from None
+    def __init__(self, target: str | Path) -> None:
+        """Open the cache at ``target``: a SQLite file path (created with its directory) or a
+        database URL. Raises ``InputError`` naming ``--cache`` when it cannot be opened."""
+        self.path = target
+        if "://" not in str(target):
+            try:
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise InputError(f"--cache: cannot create the cache at {target}: {error}") from None
+        self._engine = _db.open_engine(target, "--cache")
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The payload stored under ``key``, or None."""
-        row = self._db.execute("SELECT payload FROM evaluations WHERE key = ?", (key,)).fetchone()
+        with self._engine.connect() as db:
+            row = db.execute(sa.select(_db.cache.c.payload).where(_db.cache.c.key == key)).first()
         return None if row is None else json.loads(row[0])
 
     def put(self, key: str, payload: Mapping[str, Any]) -> None:
         """Store ``payload`` under ``key`` (an existing entry is kept) and commit."""
-        self._db.execute(
-            "INSERT OR IGNORE INTO evaluations (key, payload) VALUES (?, ?)",
-            (key, json.dumps(dict(payload))),
-        )
-        self._db.commit()
+        values = {"key": key, "payload": json.dumps(dict(payload))}
+        with self._engine.begin() as db:
+            db.execute(_db.insert_ignore(self._engine, _db.cache, values))
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
+        with self._engine.connect() as db:
+            return int(db.execute(sa.select(sa.func.count()).select_from(_db.cache)).scalar_one())
 
     def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        """Nothing to release: connections are pooled per process and URL."""

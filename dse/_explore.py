@@ -1,11 +1,15 @@
 """``dse explore``: the orchestration loop of a budget-constrained multi-objective search.
 
 For each device profile: the engine proposes a batch (``ask``); each candidate is pre-screened
-in this process, replayed from the run's store (resume), taken from the cache, or simulated in
-a process pool; every finished record is written to the store at once; the batch's objective
-rows (minimised) and constraint rows (``value - budget``) go back to the engine (``tell``) in
-proposal order. At the end, also when interrupted, the run directory gets ``run.json`` and
-the exports and report of ``reports`` (``evaluations.csv``, ``pareto.csv``, ``results.json``,
+in this process, replayed from the run's store (resume), taken from the cache, or simulated
+by an evaluator (``dse._executors``: a local process pool by default, a Dask cluster with
+``--executor``, or the workers of a shared ``--store``); every finished record is written to
+the store at once; the batch's objective rows (minimised) and constraint rows
+(``value - budget``) go back to the engine (``tell``) in proposal order. A design whose
+evaluation raised is recorded as failed and told to the engine as the worst possible design
+(infinite objectives, violated constraints; Optuna marks its trial FAIL). At the end, also when
+interrupted or stopped by any exception, the run directory gets ``run.json`` and the exports
+and report of ``reports`` (``evaluations.csv``, ``pareto.csv``, ``results.json``,
 ``report.html``); the front, the recommendation and the nearest designs come from ``reports``
 too, so the CLI and the report always agree.
 
@@ -22,13 +26,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import pickle
 import platform
 import shlex
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,8 @@ import numpy as np
 import reports
 from dse._budgets import Budget, parse_budgets
 from dse._cache import EvaluationCache, code_version, default_cache_path
+from dse._claims import DEFAULT_LEASE_S, TaskQueue
+from dse._db import safe_url, url_of
 from dse._defaults import (
     DEFAULT_DATASET,
     DEFAULT_EVALUATIONS,
@@ -44,6 +49,7 @@ from dse._defaults import (
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,
 )
+from dse._executors import DaskEvaluator, Evaluator, FleetEvaluator, LocalEvaluator
 from dse._objectives import DEFAULT_OBJECTIVES, Objective, minimised_vector, parse_objectives
 from dse._pipeline import (
     DatasetInfo,
@@ -55,13 +61,15 @@ from dse._pipeline import (
     SimSettings,
     canonical_candidate,
     finish,
+    outcome_record,
     prepare,
     screen_many,
-    simulate_and_price,
+    worker_name,
 )
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
+from dse._worker import Claimer
 from dse.engines import Engine, Estimates, Estimator, make_engine
 from hwprofiles import load_profile
 from snn_dse import __version__
@@ -74,7 +82,7 @@ from snn_dse.domains import (
     ROUNDING_MODES,
     TIMING_MODES,
 )
-from snn_dse.errors import DseError, InputError, NoFeasibleDesignError
+from snn_dse.errors import DseError, InputError, InternalError, NoFeasibleDesignError
 
 
 class ExplorationInterrupted(DseError):
@@ -84,12 +92,23 @@ class ExplorationInterrupted(DseError):
     exit_code = 130
 
 
+class ExplorationFailed(InternalError):
+    """An unexpected exception stopped ``dse explore`` (not one design's evaluation: those are
+    recorded as failed). Every output of what was evaluated is written first; the message says
+    where, what was raised and how to resume. CLI exit code 1."""
+
+
 @dataclass(frozen=True)
 class ExploreOptions:
     """The options of ``dse explore`` (see ``dse explore --help``); budgets are unit strings.
 
-    ``workers=None`` uses every available core; ``out=None`` creates ``runs/<UTC timestamp>``;
-    ``cache=None`` uses the shared user cache.
+    ``workers=None`` uses every available core; ``out=None`` creates ``runs/<RUN>`` or
+    ``runs/<UTC timestamp>``; ``cache=None`` uses the shared user cache. ``store`` (a database
+    URL or SQLite path; default ``OUT/store.sqlite``) and ``run`` (the run's name in it; default
+    the run directory's name) share the run with ``dse worker`` processes, which claim and
+    simulate its designs (then ``workers=0`` lets this process only coordinate); ``executor``
+    (``tcp://HOST:PORT``) simulates on a Dask cluster instead; ``lease`` is the seconds a claim
+    lasts without renewal.
     """
 
     profiles: tuple[str, ...] = (DEFAULT_PROFILE,)
@@ -117,6 +136,10 @@ class ExploreOptions:
     cache: Path | None = None
     no_cache: bool = False
     robust: bool = False
+    store: str | None = None
+    run: str | None = None
+    executor: str | None = None
+    lease: float = DEFAULT_LEASE_S
 
     def to_args(self) -> list[str]:
         """The ``dse explore`` arguments that reproduce these options (defaults left out;
@@ -137,7 +160,9 @@ class ExploreOptions:
 class ProgressState:
     """Progress after one more finished evaluation (for the progress bar): evaluations done of
     ``total`` (all profiles), feasible so far, best feasible accuracy so far, cache hits (and
-    replayed records), and the profile being explored."""
+    replayed records), the profile being explored, failed evaluations, the size of the current
+    Pareto fronts (all profiles), and the workers evaluating a design of the run right now
+    (``host:pid``, one entry per design, with a shared store)."""
 
     done: int
     total: int
@@ -145,6 +170,9 @@ class ProgressState:
     best_accuracy: float | None
     cache_hits: int
     profile: str
+    failed: int = 0
+    front: int = 0
+    running: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +220,9 @@ class Plan:
     workers: int
     evaluations_per_profile: int
     code_version: str
+    store: str
+    run_name: str
+    shared: bool
 
     def identity(self) -> dict[str, Any]:
         """What must match for a re-run in the same ``--out`` to resume this run."""
@@ -211,9 +242,19 @@ class Plan:
         }
 
     def study_name(self, profile: Any) -> str:
-        """Optuna study name of one profile's search: the run directory's name and the
-        profile id, so a resumed run finds (and rebuilds) its own study and no other."""
-        return f"{self.run_dir.resolve().name}-{profile.id}"
+        """Optuna study name of one profile's search: the run's name and the profile id, so a
+        resumed run finds (and rebuilds) its own study and no other."""
+        return f"{self.run_name}-{profile.id}"
+
+    def contexts(self, models: Models) -> list[EvalContext]:
+        """The evaluation context of each profile, in profile order."""
+        return [
+            EvalContext(profile=profile, dataset=self.dataset, settings=self.settings,
+                        budgets=self.budgets, run_seed=self.options.seed,
+                        code_version=self.code_version, models=models,
+                        robust=self.options.robust)
+            for profile in self.profiles
+        ]
 
 
 def batch_size_for(evaluations: int) -> int:
@@ -256,9 +297,15 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     _positive(options.train_samples, "--train-samples")
     _positive(options.test_samples, "--test-samples")
     ROUNDING_MODES.check(options.rounding, "--rounding")
-    workers = (
-        _positive(options.workers, "--workers") if options.workers is not None else available_cores()
-    )
+    shared = options.store is not None
+    if options.workers is not None and not (shared and options.workers == 0):
+        _positive(options.workers, "--workers")
+    workers = options.workers if options.workers is not None else available_cores()
+    if options.lease <= 0:
+        raise InputError(f"--lease: must be a positive number of seconds, got {options.lease}")
+    if options.executor is not None and not options.executor.startswith(("tcp://", "tls://")):
+        raise InputError(f"--executor: expected a Dask scheduler address such as "
+                         f"tcp://HOST:8786, got {options.executor!r}")
     PROTOCOLS.check(options.protocol, "--protocol")
     DATASETS.check(options.dataset, "--dataset")
     ENGINES.check(options.engine, "--engine")
@@ -296,10 +343,13 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     )
     dataset = models.dataset_info(settings)
     engine = "grid" if space.size <= options.evaluations else options.engine
-    run_dir = options.out or Path("runs") / dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    run_dir = options.out or Path("runs") / (options.run or stamp)
+    run_name = options.run or run_dir.resolve().name
+    store = url_of(options.store) if shared else url_of(run_dir / STORE_NAME)
     storage = options.storage
     if engine == "optuna" and storage is None:
-        storage = f"sqlite:///{(run_dir / OPTUNA_DB).resolve()}"
+        storage = store if shared else f"sqlite:///{(run_dir / OPTUNA_DB).resolve()}"
     return Plan(
         options=options,
         profiles=profiles,
@@ -314,6 +364,9 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
         workers=workers,
         evaluations_per_profile=min(options.evaluations, space.size),
         code_version=code_version(),
+        store=store,
+        run_name=run_name,
+        shared=shared,
     )
 
 
@@ -336,13 +389,6 @@ def estimator(ctx: EvalContext, objectives: Sequence[Objective]) -> Estimator:
     return estimate
 
 
-def _single_blas_thread() -> None:
-    """Worker initializer: one BLAS/OpenMP thread per worker process."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
-
-
 def _reset_study(storage: str, study_name: str) -> None:
     """Delete a study left by an earlier (interrupted) invocation, so that the replayed
     evaluations rebuild it exactly."""
@@ -357,7 +403,7 @@ def _reset_study(storage: str, study_name: str) -> None:
 def _versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    names = ("numpy", "optuna", "pymoo", "pydantic", "pint")
+    names = ("numpy", "optuna", "pymoo", "pydantic", "pint", "sqlalchemy")
     return {"snn-dse": __version__, "python": platform.python_version()} | {
         name: version(name) for name in names
     }
@@ -369,44 +415,57 @@ def _now() -> str:
 
 @dataclass
 class _Counters:
-    """Running counts of this invocation."""
+    """Running counts of this invocation, and the feasible objective rows (minimised) of each
+    profile, from which the size of the current fronts is computed."""
 
     done: int = 0
     feasible: int = 0
+    failed: int = 0
     cache_hits: int = 0
     resumed: int = 0
     simulated: int = 0
     best_accuracy: float | None = None
+    rows: dict[str, list[list[float]]] = field(default_factory=dict)
+    fronts: dict[str, int] = field(default_factory=dict)
+
+
+def _told_rows(
+    records: Sequence[dict[str, Any]], objectives: Sequence[Objective], budgets: Sequence[Budget]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The objective (minimised) and constraint rows an engine is told for ``records``; a failed
+    evaluation is the worst design: infinite objectives and infinitely violated constraints."""
+    F = np.array([
+        np.full(len(objectives), np.inf) if r["error"] is not None
+        else minimised_vector(r["objectives"], objectives)
+        for r in records
+    ], dtype=float).reshape(len(records), len(objectives))
+    G = np.array([
+        [np.inf if r["error"] is not None else r["constraints"][b.key] for b in budgets]
+        for r in records
+    ], dtype=float).reshape(len(records), len(budgets))
+    return F, G
 
 
 @dataclass
 class _Runner:
-    """Mutable state of one invocation: the store, the cache, the pool and the counters."""
+    """Mutable state of one invocation: the store, the cache, the evaluator and the counters."""
 
     plan: Plan
-    models: Models
+    contexts: list[EvalContext]
     store: ResultStore
     cache: EvaluationCache | None
-    executor: Executor | None
+    evaluator: Evaluator
     on_progress: Callable[[ProgressState], None] | None
     resuming: bool
     seen: dict[str, Measured] = field(default_factory=dict)
     counters: _Counters = field(default_factory=_Counters)
 
-    def explore_profile(self, profile: Any, first_index: int) -> None:
-        """Run the engine over one profile, evaluations ``first_index ..`` of the run."""
+    def explore_profile(self, number: int) -> None:
+        """Run the engine over profile ``number``, evaluations ``number x per-profile ..``."""
         plan = self.plan
-        ctx = EvalContext(
-            profile=profile,
-            dataset=plan.dataset,
-            settings=plan.settings,
-            budgets=plan.budgets,
-            run_seed=plan.options.seed,
-            code_version=plan.code_version,
-            models=self.models,
-            robust=plan.options.robust,
-        )
-        engine = self._engine(profile, ctx)
+        ctx = self.contexts[number]
+        first_index = number * plan.evaluations_per_profile
+        engine = self._engine(ctx.profile, ctx)
         budget = plan.evaluations_per_profile
         done = 0
         while done < budget:
@@ -417,14 +476,10 @@ class _Runner:
             if not batch:
                 break
             evaluated = batch[: budget - done]
-            records = self.evaluate_batch(ctx, first_index + done, evaluated)
+            records = self.evaluate_batch(number, first_index + done, evaluated)
             done += len(evaluated)
             if len(evaluated) == len(batch):
-                F = np.array([minimised_vector(r["objectives"], plan.objectives) for r in records])
-                G = np.array(
-                    [[r["constraints"][b.key] for b in plan.budgets] for r in records]
-                ).reshape(len(records), len(plan.budgets))
-                engine.tell(batch, F, G)
+                engine.tell(batch, *_told_rows(records, plan.objectives, plan.budgets))
 
     def _engine(self, profile: Any, ctx: EvalContext) -> Engine:
         """A fresh engine for ``profile``. A resumed run first deletes the Optuna study its
@@ -449,13 +504,15 @@ class _Runner:
         )
 
     def evaluate_batch(
-        self, ctx: EvalContext, first_index: int, batch: Sequence[dict[str, Any]]
+        self, number: int, first_index: int, batch: Sequence[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Records of ``batch`` (evaluations ``first_index ..``), in batch order.
+        """Records of ``batch`` (evaluations ``first_index ..`` of profile ``number``), in
+        batch order.
 
         Each record comes from, in order of preference: the store (resume), the pre-screen,
-        this run's earlier simulations or the cache (``cache_hit``), or a new simulation. Each
-        is stored the moment it is known."""
+        this run's earlier simulations or the cache (``cache_hit``), or the evaluator (a new
+        simulation, or a failure). Each is stored the moment it is known."""
+        ctx = self.contexts[number]
         records: list[dict[str, Any] | None] = [None] * len(batch)
         waiting: dict[str, list[tuple[int, Prepared]]] = {}
         for offset, candidate in enumerate(batch):
@@ -478,12 +535,15 @@ class _Runner:
                 records[offset] = self._accept(finish(index, ctx, prepared, measured, True))
                 continue
             waiting.setdefault(prepared.cache_key, []).append((offset, prepared))
-        for key, measured in self._simulate(ctx, [group[0][1] for group in waiting.values()]):
-            self.seen[key] = measured
-            if self.cache is not None:
-                self.cache.put(key, measured.to_dict())
+        pending = [(first_index + group[0][0], group[0][1]) for group in waiting.values()]
+        for key, outcome in self.evaluator.map(number, ctx, pending):
+            self.counters.simulated += 1
+            if isinstance(outcome, Measured):
+                self.seen[key] = outcome
+                if self.cache is not None:
+                    self.cache.put(key, outcome.to_dict())
             for n, (offset, prepared) in enumerate(waiting[key]):
-                record = finish(first_index + offset, ctx, prepared, measured, n > 0)
+                record = outcome_record(first_index + offset, ctx, prepared, outcome, n > 0)
                 records[offset] = self._accept(record)
         return [r for r in records if r is not None]
 
@@ -493,28 +553,9 @@ class _Runner:
         payload = self.cache.get(key) if self.cache is not None else None
         return None if payload is None else Measured.from_dict(payload)
 
-    def _simulate(
-        self, ctx: EvalContext, pending: Sequence[Prepared]
-    ) -> Iterator[tuple[str, Measured]]:
-        """Simulate ``pending`` (distinct designs), yielding ``(cache key, result)`` as each
-        completes."""
-        if self.executor is None:
-            for prepared in pending:
-                measured = simulate_and_price(ctx, prepared.candidate, prepared.seed)
-                self.counters.simulated += 1
-                yield prepared.cache_key, measured
-            return
-        futures = {
-            self.executor.submit(simulate_and_price, ctx, p.candidate, p.seed): p.cache_key
-            for p in pending
-        }
-        for future in as_completed(futures):
-            measured = future.result()
-            self.counters.simulated += 1
-            yield futures[future], measured
-
     def _accept(self, record: dict[str, Any], new: bool = True) -> dict[str, Any]:
         """Store a finished record (unless replayed from the store), count it, report progress."""
+        record.setdefault("error", None)  # records of stores written before failures existed
         if new:
             self.store.put(record)
         if record["sim"] is not None:
@@ -525,11 +566,15 @@ class _Runner:
         c = self.counters
         c.done += 1
         c.cache_hits += bool(record["cache_hit"])
+        c.failed += record["error"] is not None
         if record["feasible"]:
             c.feasible += 1
             accuracy = record["objectives"]["accuracy"]
             if c.best_accuracy is None or accuracy > c.best_accuracy:
                 c.best_accuracy = accuracy
+            rows = c.rows.setdefault(record["profile"], [])
+            rows.append(list(minimised_vector(record["objectives"], self.plan.objectives)))
+            c.fronts[record["profile"]] = int(reports.pareto_mask(np.array(rows)).sum())
         if self.on_progress is not None:
             self.on_progress(
                 ProgressState(
@@ -539,29 +584,32 @@ class _Runner:
                     best_accuracy=c.best_accuracy,
                     cache_hits=c.cache_hits + c.resumed,
                     profile=record["profile"],
+                    failed=c.failed,
+                    front=sum(c.fronts.values()),
+                    running=tuple(r.owner for r in self.evaluator.running()),
                 )
             )
         return record
 
 
 def _open_store(plan: Plan) -> tuple[ResultStore, bool]:
-    """The run's store and whether it already belongs to this exploration (a resume);
-    refuses (``InputError`` naming ``--out``) a directory holding a different exploration."""
+    """The run's store and whether it already holds this exploration (a resume); refuses
+    (``InputError`` naming ``--out`` or ``--run``) a run name holding a different exploration."""
     try:
         plan.run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"--out: cannot create {plan.run_dir}: {error}") from None
-    store = ResultStore(plan.run_dir / STORE_NAME)
+    store = ResultStore(plan.store, plan.run_name)
     identity = plan.identity()
-    previous = store.get_meta("identity")
+    previous = store.identity()
     if previous is not None and previous != identity:
-        store.close()
         differ = ", ".join(k for k in identity if previous.get(k) != identity[k])
+        where = (f"--run: run {plan.run_name!r} in {store.path}" if plan.shared
+                 else f"--out: {plan.run_dir}")
         raise InputError(
-            f"--out: {plan.run_dir} holds a different exploration (differs in: {differ}); "
-            "repeat its command to resume it, or choose another --out"
+            f"{where} holds a different exploration (differs in: {differ}); repeat its "
+            "command to resume it, or choose another " + ("--run" if plan.shared else "--out")
         )
-    store.set_meta("identity", identity)
     return store, previous is not None
 
 
@@ -579,7 +627,7 @@ def _run_dict(
     started: str,
     wall_s: float,
     complete: bool,
-    cache_path: Path | None,
+    cache_path: str | Path | None,
     sensitivity: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The run dict of docs/architecture.md (run.json), plus resume and cache details;
@@ -593,10 +641,13 @@ def _run_dict(
         "engine": plan.engine,
         "engine_requested": options.engine,
         "sampler": options.sampler if plan.engine == "optuna" else None,
-        "storage": plan.storage,
+        "storage": safe_url(plan.storage) if plan.storage is not None else None,
         "studies": {p.id: plan.study_name(p) for p in plan.profiles}
         if plan.engine == "optuna"
         else {},
+        "store": safe_url(plan.store),
+        "run_name": plan.run_name,
+        "executor": options.executor,
         "profiles": {p.id: p.to_dict() for p in plan.profiles},
         "space": plan.space.to_dict(),
         "budgets": {b.key: b.value for b in plan.budgets},
@@ -620,12 +671,14 @@ def _run_dict(
 
 
 def _finalise(
-    runner: _Runner, started: str, start: float, complete: bool, cache_path: Path | None
+    runner: _Runner, started: str, start: float, complete: bool, cache_path: str | Path | None
 ) -> ExploreResult:
     """Analyse the stored records with ``reports`` (front, recommendations, nearest designs),
     store the run dict and write the run directory's outputs."""
     plan = runner.plan
     records = runner.store.records()
+    for record in records:
+        record.setdefault("error", None)
     frame = reports.evaluations_frame(records, [o.key for o in plan.objectives])
     by_index = {r["index"]: r for r in records}
     front = [by_index[i] for i in frame.loc[frame["pareto"], "index"]]
@@ -653,8 +706,11 @@ def _finalise(
         cache_path,
         _sensitivities(runner, by_profile),
     )
-    runner.store.set_meta("run", run)
-    paths = {"store": plan.run_dir / STORE_NAME} | write_outputs(plan.run_dir, run, records)
+    runner.store.set_info(run)
+    runner.store.set_state("complete" if complete else "stopped")
+    paths = write_outputs(plan.run_dir, run, records)
+    if not plan.shared:
+        paths = {"store": Path(runner.store.path)} | paths
     return ExploreResult(
         run_dir=plan.run_dir,
         run=run,
@@ -675,13 +731,28 @@ def _sensitivities(
 ) -> dict[str, list[dict[str, Any]]]:
     """Per device, the sensitivity of its recommended (simulated) design's inference energy."""
     profiles = {p.id: p for p in runner.plan.profiles}
+    models = runner.contexts[0].models
     return {
-        profile_id: runner.models.sensitivity(
+        profile_id: models.sensitivity(
             record["candidate"], profiles[profile_id], runner.plan.dataset, record["sim"]
         )
         for profile_id, record in by_profile.items()
         if record.get("sim") is not None and profile_id in profiles
     }
+
+
+def _evaluator(plan: Plan, store: ResultStore, contexts: list[EvalContext],
+               cache: EvaluationCache | None) -> Evaluator:
+    """Dask with ``--executor``; the shared store's workers (and this process's own
+    ``--workers`` slots) with ``--store``; else the local process pool."""
+    options = plan.options
+    if options.executor is not None:
+        return DaskEvaluator(options.executor)
+    if plan.shared:
+        queue = TaskQueue(store, worker_name(), options.lease)
+        claimer = Claimer(queue, contexts, plan.workers, cache) if plan.workers > 0 else None
+        return FleetEvaluator(queue, claimer)
+    return LocalEvaluator(plan.workers)
 
 
 def explore(
@@ -693,47 +764,37 @@ def explore(
     """Run (or resume) an exploration and write its run directory.
 
     ``models`` defaults to ``RealModels()`` (``sim`` and ``costmodels``); ``on_progress`` is
-    called after every finished evaluation. Raises ``InputError`` for bad options and
-    ``ExplorationInterrupted`` on Ctrl-C (after writing the outputs of what was evaluated,
-    flagged incomplete); the caller decides what an infeasible result means
-    (``ExploreResult.check_feasible``)."""
+    called after every finished evaluation. Raises ``InputError`` for bad options,
+    ``ExplorationInterrupted`` on Ctrl-C and ``ExplorationFailed`` for any other unexpected
+    exception, in both cases after writing the outputs of what was evaluated, flagged
+    incomplete; an exception inside one design's evaluation only marks that design failed. The
+    caller decides what an infeasible result means (``ExploreResult.check_feasible``)."""
     models = models if models is not None else RealModels()
     the_plan = plan(options, models)
     started, start = _now(), time.perf_counter()
     store, resuming = _open_store(the_plan)
+    contexts = the_plan.contexts(models)
+    store.begin(the_plan.identity(), pickle.dumps(contexts))
     cache_path = None if options.no_cache else (options.cache or default_cache_path())
     cache = EvaluationCache(cache_path) if cache_path is not None else None
-    executor = (
-        ProcessPoolExecutor(
-            max_workers=the_plan.workers,
-            mp_context=get_context("fork"),
-            initializer=_single_blas_thread,
-        )
-        if the_plan.workers > 1
-        else None
-    )
-    runner = _Runner(the_plan, models, store, cache, executor, on_progress, resuming)
-    store.set_meta(
-        "run", _run_dict(the_plan, runner.counters, [], None, {}, started, 0.0, False, cache_path)
-    )
+    evaluator = _evaluator(the_plan, store, contexts, cache)
+    runner = _Runner(the_plan, contexts, store, cache, evaluator, on_progress, resuming)
+    store.set_info(_run_dict(the_plan, runner.counters, [], None, {}, started, 0.0, False,
+                             cache_path))
     try:
-        try:
-            for number, profile in enumerate(the_plan.profiles):
-                runner.explore_profile(profile, number * the_plan.evaluations_per_profile)
-        except KeyboardInterrupt:
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
-                executor = None
-            result = _finalise(runner, started, start, complete=False, cache_path=cache_path)
-            raise ExplorationInterrupted(
-                f"interrupted; {len(store)} evaluations are kept in {store.path} and reported "
-                f"in {result.paths['report']}. Resume with: {_resume_command(the_plan)}"
-            ) from None
-        finally:
-            if executor is not None:
-                executor.shutdown()
-        return _finalise(runner, started, start, complete=True, cache_path=cache_path)
-    finally:
-        store.close()
-        if cache is not None:
-            cache.close()
+        for number in range(len(the_plan.profiles)):
+            runner.explore_profile(number)
+    except BaseException as error:
+        evaluator.close(cancel=True)
+        if not isinstance(error, Exception | KeyboardInterrupt):
+            raise
+        result = _finalise(runner, started, start, complete=False, cache_path=cache_path)
+        kept = (f"{len(result.evaluations)} evaluations are kept in {store.path} and reported in "
+                f"{result.paths['report']}. Resume with: {_resume_command(the_plan)}")
+        if isinstance(error, KeyboardInterrupt):
+            raise ExplorationInterrupted(f"interrupted; {kept}") from None
+        if isinstance(error, DseError):
+            raise
+        raise ExplorationFailed(f"{type(error).__name__}: {error}; {kept}") from error
+    evaluator.close()
+    return _finalise(runner, started, start, complete=True, cache_path=cache_path)

@@ -7,6 +7,11 @@
 2. **Simulate** (worker process, seconds): train and test the network (``sim.run``).
 3. **Price** with the *measured* activity; objectives and constraints come from that.
 
+An exception while simulating or pricing one design does not end the run: ``attempt`` turns it
+into a ``Failure`` (exception type and message, where it ran) and ``failed_record`` records the
+design as failed (not feasible, its cost from the pre-screen estimate, ``error`` set), so the
+engine is told a failure and the search goes on.
+
 The simulator and the cost model are reached through a ``Models`` object, so tests can pass
 fakes; ``RealModels`` calls ``sim`` and ``costmodels``. Everything a worker receives is a
 picklable frozen dataclass or a plain dict, and ``simulate_and_price`` is a top-level function,
@@ -22,6 +27,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import os
+import socket
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -195,6 +202,35 @@ class Measured:
         )
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An evaluation that raised: the exception's type name and message, the worker it ran on
+    (``host:pid``) and the seconds it ran before failing."""
+
+    error_type: str
+    message: str
+    worker: str
+    wall_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record's ``error`` field: ``type``, ``message``, ``worker``."""
+        return {"type": self.error_type, "message": self.message, "worker": self.worker}
+
+    @classmethod
+    def from_dict(cls, payload: Mapping[str, Any], wall_s: float = 0.0) -> Failure:
+        """Inverse of ``to_dict``."""
+        return cls(str(payload["type"]), str(payload["message"]), str(payload["worker"]), wall_s)
+
+
+#: What evaluating one design gives: its measured results, or why it failed.
+Outcome = Measured | Failure
+
+
+def worker_name() -> str:
+    """This process as ``host:pid``, the name claims and failures carry."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def canonical_candidate(candidate: Mapping[str, Any]) -> dict[str, Any]:
     """``candidate`` (key order kept) with NumPy scalars turned into Python ones and reals
     rounded to ``REAL_DIGITS`` significant digits."""
@@ -321,17 +357,18 @@ def make_record(
     reason: str | None,
     cache_hit: bool,
     wall_s: float,
+    error: Failure | None = None,
 ) -> dict[str, Any]:
     """One evaluation record in the run-directory format of docs/architecture.md.
 
     ``constraints_high`` are the constraint values at the high corner of the profile figures'
     ranges and ``feasible_high`` whether that corner meets every budget. ``constraints`` and
     ``feasible`` are what the run enforces: nominal, or the high corner under ``--robust``
-    (docs/uncertainty.md)."""
+    (docs/uncertainty.md). A failed evaluation (``error``) is never feasible."""
     nominal = constraint_values(objectives, ctx.budgets)
     high = constraint_values(high_cost_values(cost), ctx.budgets)
     constraints = high if ctx.robust else nominal
-    prescreened = sim is None
+    prescreened = sim is None and error is None
     return {
         "index": index,
         "profile": ctx.profile.id,
@@ -339,8 +376,8 @@ def make_record(
         "objectives": dict(objectives),
         "constraints": constraints,
         "constraints_high": high,
-        "feasible": (not prescreened) and all(g <= 0 for g in constraints.values()),
-        "feasible_high": (not prescreened) and all(g <= 0 for g in high.values()),
+        "feasible": sim is not None and all(g <= 0 for g in constraints.values()),
+        "feasible_high": sim is not None and all(g <= 0 for g in high.values()),
         "prescreened": prescreened,
         "reason": reason,
         "cache_hit": cache_hit,
@@ -349,6 +386,7 @@ def make_record(
         "wall_s": wall_s,
         "cache_key": prepared.cache_key,
         "code_version": ctx.code_version,
+        "error": None if error is None else error.to_dict(),
     }
 
 
@@ -403,6 +441,44 @@ def simulate_and_price(ctx: EvalContext, candidate: dict[str, Any], seed: int) -
     sim = ctx.models.simulate(candidate, ctx.settings, seed)
     cost = ctx.models.price(candidate, ctx.profile, ctx.dataset, sim)
     return Measured(objective_values(cost, sim), cost, sim, time.perf_counter() - start)
+
+
+def attempt(ctx: EvalContext, candidate: dict[str, Any], seed: int) -> Outcome:
+    """``simulate_and_price``, with any exception turned into a ``Failure`` (Ctrl-C and exits
+    pass through)."""
+    start = time.perf_counter()
+    try:
+        return simulate_and_price(ctx, candidate, seed)
+    except Exception as error:
+        return Failure(type(error).__name__, str(error) or repr(error), worker_name(),
+                       time.perf_counter() - start)
+
+
+def failed_record(index: int, ctx: EvalContext, prepared: Prepared, failure: Failure) -> dict:
+    """The record of a design whose evaluation failed: not feasible, priced with the
+    pre-screen's estimate (no accuracy), ``reason`` and ``error`` saying what was raised."""
+    estimate = ctx.models.estimate(prepared.candidate, ctx.profile, ctx.dataset)
+    return make_record(
+        index=index,
+        ctx=ctx,
+        prepared=prepared,
+        objectives=objective_values(estimate, None),
+        cost=estimate,
+        sim=None,
+        reason=f"evaluation failed: {failure.error_type}: {failure.message}",
+        cache_hit=False,
+        wall_s=failure.wall_s,
+        error=failure,
+    )
+
+
+def outcome_record(
+    index: int, ctx: EvalContext, prepared: Prepared, outcome: Outcome, cache_hit: bool
+) -> dict[str, Any]:
+    """The record of ``prepared`` from its outcome: ``finish`` or ``failed_record``."""
+    if isinstance(outcome, Failure):
+        return failed_record(index, ctx, prepared, outcome)
+    return finish(index, ctx, prepared, outcome, cache_hit)
 
 
 def finish(

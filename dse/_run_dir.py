@@ -1,6 +1,7 @@
 """The run directory written by ``dse explore --out RUN_DIR`` and read back by ``load_run``.
 
-Contents (docs/architecture.md): ``store.sqlite`` (written as evaluations complete),
+Contents (docs/architecture.md): ``store.sqlite`` (written as evaluations complete; absent when
+``--store`` puts the records in another database),
 ``optuna.sqlite3`` (the Optuna study, with ``--engine optuna`` and no ``--storage``), and at the
 end (also of an interrupted run) ``run.json`` (the run dict) and what ``reports`` writes:
 ``evaluations.csv``, ``pareto.csv``, ``results.json`` and ``report.html``.
@@ -16,6 +17,7 @@ from typing import Any
 
 import reports
 from dse._store import STORE_NAME, ResultStore
+from snn_dse.errors import InputError
 
 RUN_JSON = "run.json"
 REPORT_HTML = "report.html"
@@ -24,30 +26,39 @@ OPTUNA_DB = "optuna.sqlite3"
 OUTPUTS_DIGEST = "outputs.sha256"
 
 
-def load_run(run_dir: Path | str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The run dict and every evaluation record (ordered by index) of a run directory.
+def load_run(
+    run_dir: Path | str | None = None, *, store: str | None = None, run_name: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The run dict and every evaluation record (ordered by index) of a run: the one in a run
+    directory's ``store.sqlite``, or run ``run_name`` in the store at ``store`` (a database URL
+    or SQLite path; the name may be left out when the store holds one run).
 
     Reads the result store, so it works on an interrupted or killed run too: ``run["complete"]``
     is then false and ``run["counts"]`` is recomputed from the stored records. Raises
-    ``InputError`` when ``run_dir`` holds no store."""
-    store = ResultStore(Path(run_dir) / STORE_NAME, create=False)
-    try:
-        run = store.get_meta("run") or {"complete": False}
-        records = store.records()
-    finally:
-        store.close()
+    ``InputError`` when there is no such store or run."""
+    if store is None:
+        if run_dir is None:
+            raise InputError("give a run directory, or --store (and --run)")
+        store = str(Path(run_dir) / STORE_NAME)
+    result_store = ResultStore(store, run_name, create=False)
+    run = result_store.info() or {"complete": False}
+    records = result_store.records()
+    for record in records:
+        record.setdefault("error", None)
     if not run.get("complete"):
         run["counts"] = run.get("counts", {}) | record_counts(records)
     return run, records
 
 
 def record_counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """How many records there are, and how many are feasible, pre-screened, cache hits."""
+    """How many records there are, and how many are feasible, pre-screened, cache hits and
+    failed evaluations."""
     return {
         "evaluated": len(records),
         "feasible": sum(bool(r["feasible"]) for r in records),
         "prescreened": sum(bool(r["prescreened"]) for r in records),
         "cache_hits": sum(bool(r["cache_hit"]) for r in records),
+        "failed": sum(r.get("error") is not None for r in records),
     }
 
 

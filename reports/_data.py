@@ -18,7 +18,7 @@ MAXIMISED = frozenset(m.key for m in METRICS if m.maximise)
 #: Fixed columns of :func:`evaluations_frame`, before and after the design parameters.
 LEADING = ("index", "profile")
 TRAILING = ("feasible", "feasible_high", "prescreened", "reason", "cache_hit", "pareto", "robust",
-            "wall_s", "cache_key", "code_version")
+            "wall_s", "cache_key", "code_version", "error_type", "error_message")
 #: Metrics whose low/high corner values a cost dict carries (docs/uncertainty.md), and where.
 RANGED = {"energy_infer": ("energy_per_sample_j_range", "infer"),
           "energy_train": ("energy_per_sample_j_range", "train"),
@@ -102,6 +102,7 @@ def evaluations_frame(
         candidate = record.get("candidate") or {}
         values = record.get("objectives") or {}
         limits = record.get("constraints") or {}
+        error = record.get("error") or {}
         row: dict[str, Any] = {"index": int(record["index"]), "profile": record.get("profile")}
         row.update({p: candidate.get(p) for p in params})
         row.update({m: _number(values.get(m)) for m in metrics})
@@ -119,6 +120,8 @@ def evaluations_frame(
             wall_s=_number(record.get("wall_s")),
             cache_key=record.get("cache_key"),
             code_version=record.get("code_version"),
+            error_type=error.get("type"),
+            error_message=error.get("message"),
         )
         rows.append(row)
     corners = [f"{m}_{side}" for m in ranged for side in ("low", "high")]
@@ -216,8 +219,9 @@ def nearest_designs(
 ) -> pd.DataFrame:
     """The ``count`` infeasible designs closest to the budgets (smallest :func:`violation_score`;
     simulated before pre-screened designs, then by index), each design once; a ``violation``
-    column holds the score. ``dse explore`` lists these when nothing is feasible."""
-    infeasible = frame[~frame["feasible"] & ~repeats(frame)]
+    column holds the score. ``dse explore`` lists these when nothing is feasible. Failed
+    evaluations are not among them: nothing is known of how they would meet the budgets."""
+    infeasible = frame[~frame["feasible"] & ~repeats(frame) & frame["error_type"].isna()]
     infeasible = infeasible.assign(violation=violation_score(infeasible, budgets))
     return infeasible.sort_values(["violation", "prescreened", "index"]).head(count)
 

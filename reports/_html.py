@@ -184,6 +184,8 @@ def build_report(run: Mapping[str, Any], evaluations: Sequence[Mapping[str, Any]
     if len(a.nearest):
         body.append(_section("nearest", "Nearest designs (none meets the budgets)",
                              _nearest_table(a)))
+    if a.frame["error_type"].notna().any():
+        body.append(_section("failed", "Failed evaluations", _failed_table(a)))
     body += [
         _section("fronts", "Pareto fronts", _grid(
             _plot(figures, "fig-accuracy-energy"), _plot(figures, "fig-accuracy-memory")
@@ -337,6 +339,7 @@ def _header(a: _Analysis) -> str:
          + _does_not_fit_text(frame)),
         ("Timing", escape(_timing_text(run))),
         ("Cache hits", escape(str(counts.get("cache_hits", int(frame["cache_hit"].sum()))))),
+        ("Failed", escape(str(int(frame["error_type"].notna().sum())))),
         ("Run time", escape(run_time)),
         ("Tool version", escape(f"snn-dse {_tool_version(a)}")),
     ]
@@ -494,6 +497,15 @@ def _nearest_table(a: _Analysis) -> str:
              if f"constraint_{n}" in a.frame]
     extra.append(("violation", "relative excess"))
     return _design_table(a, a.nearest, "nearest-table", extra)
+
+
+def _failed_table(a: _Analysis) -> str:
+    rows = a.frame[a.frame["error_type"].notna()].sort_values("index")
+    table = _design_table(a, rows, "failed-table",
+                          [("error_type", "error"), ("error_message", "message")])
+    return (table + "<p class=\"note\">These designs raised an exception while being simulated "
+            "or priced; the search went on without them (the engine was told they failed). "
+            "Costs shown are the analytical estimates of the pre-screen.</p>")
 
 
 def _breakdowns(a: _Analysis, figures: Mapping[str, go.Figure]) -> str:

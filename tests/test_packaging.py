@@ -10,8 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("snn_dse", "hwprofiles", "costmodels", "sim", "dse", "reports")
-#: Declared but never imported by name: plotly drives kaleido for PNG export.
-USED_WITHOUT_IMPORT = {"kaleido"}
+#: Declared but never imported by name: plotly drives kaleido for PNG export; SQLAlchemy loads
+#: psycopg for ``postgresql+psycopg://`` store URLs.
+USED_WITHOUT_IMPORT = {"kaleido", "psycopg"}
 #: Imported by package code that only tests and scripts call (reports._browser), from ``dev``.
 DEV_ONLY_IMPORTS = {"playwright"}
 

@@ -11,6 +11,8 @@ from dse.cli import (  # noqa: F401  (registration)
     report,
     reproduce,
     simulate,
+    status,
+    worker,
 )
 from dse.cli._app import app
 from dse.cli._main import main, run

@@ -6,6 +6,7 @@ when nothing meets the budgets, the least-infeasible designs; exit 3). Stderr: t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from dse._defaults import (
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,
 )
+from dse._claims import DEFAULT_LEASE_S
 from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
@@ -44,11 +46,15 @@ def _progress_bar() -> Iterator[Callable[[ProgressState], None]]:
         TextColumn("feasible {task.fields[feasible]}"),
         TextColumn("best acc {task.fields[best]}"),
         TextColumn("hits {task.fields[hits]}"),
+        TextColumn("failed {task.fields[failed]}"),
+        TextColumn("front {task.fields[front]}"),
+        TextColumn("{task.fields[running]}"),
         TimeRemainingColumn(),
     )
     # No refresh thread: worker processes are forked while the bar is live.
     with Progress(*columns, console=stderr, transient=True, auto_refresh=False) as progress:
-        task = progress.add_task("exploring", total=None, feasible=0, best="-", hits=0)
+        task = progress.add_task("exploring", total=None, feasible=0, best="-", hits=0,
+                                 failed=0, front=0, running="")
 
         def update(state: ProgressState) -> None:
             best = "-" if state.best_accuracy is None else f"{state.best_accuracy:.3f}"
@@ -60,10 +66,22 @@ def _progress_bar() -> Iterator[Callable[[ProgressState], None]]:
                 feasible=state.feasible,
                 best=best,
                 hits=state.cache_hits,
+                failed=state.failed,
+                front=state.front,
+                running=_running_text(state.running),
             )
             progress.refresh()
 
         yield update
+
+
+def _running_text(owners: Sequence[str]) -> str:
+    """``running 3 (host:12, host:13 x2)``: designs being evaluated elsewhere, by worker."""
+    if not owners:
+        return ""
+    counts = Counter(owners)
+    workers = ", ".join(f"{w} x{n}" if n > 1 else w for w, n in sorted(counts.items()))
+    return f"running {len(owners)} ({workers})"
 
 
 def _value(key: str, value: float | None) -> str:
@@ -217,7 +235,8 @@ def explore_command(
         ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: all cores).")
+        int | None, typer.Option(help="Local worker processes (default: all cores); with "
+                                 "--store, 0 leaves every simulation to `dse worker`s.")
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Run directory (default runs/<timestamp>); re-running "
@@ -229,6 +248,24 @@ def explore_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
     ] = False,
+    store: Annotated[
+        str | None, typer.Option(help="Result store: a database URL such as "
+                                 "postgresql+psycopg://user@host/db, or a SQLite file (default: "
+                                 "OUT/store.sqlite). `dse worker --store URL --run NAME` "
+                                 "processes join the run from any machine.")
+    ] = None,
+    run: Annotated[
+        str | None, typer.Option(help="The run's name in the store (default: the name of the "
+                                 "--out directory; --out defaults to runs/NAME).")
+    ] = None,
+    executor: Annotated[
+        str | None, typer.Option(help="Simulate on a Dask distributed cluster: the scheduler's "
+                                 "address, tcp://HOST:PORT.")
+    ] = None,
+    lease: Annotated[
+        float, typer.Option(help="Seconds a claimed design stays with a worker that stops "
+                            "renewing it (with --store).")
+    ] = DEFAULT_LEASE_S,
 ) -> None:
     """Search the design space for the best SNNs under memory/energy/latency budgets."""
     from dse._explore import ExploreOptions, explore
@@ -259,6 +296,10 @@ def explore_command(
         out=out,
         cache=cache,
         no_cache=no_cache,
+        store=store,
+        run=run,
+        executor=executor,
+        lease=lease,
     )
     with _progress_bar() as update:
         result = explore(options, on_progress=update)

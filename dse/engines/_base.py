@@ -83,7 +83,9 @@ class Engine(ABC):
         """Report the results of the last batch: ``F`` is ``(n, n_objectives)``, ``G`` ``(n, n_constraints)``.
 
         ``candidates`` must be the last :meth:`ask`'s batch in its order. Infinite values (failed
-        designs) are accepted and clipped to ``±FAILED_VALUE``; NaN raises ``ValueError``.
+        designs) are accepted and clipped to ``±FAILED_VALUE``; NaN raises ``ValueError``. A
+        design whose evaluation raised is told as the worst possible one: every objective and
+        constraint ``+inf``; engines that can mark a failure (Optuna) recognise that row.
         """
         if self._pending is None:
             raise RuntimeError("tell() without a pending ask()")

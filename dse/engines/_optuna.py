@@ -14,7 +14,8 @@ again would weigh the sampler towards its own repeats, and samplers ignore faile
 ``3 x batch_size`` proposals the rest of the batch is drawn uniformly from unseen designs and
 enqueued (user attribute ``origin: random-fill``), so every batch holds distinct, unseen designs
 and the search keeps moving. An empty batch means a space without real parameters has been fully
-evaluated.
+evaluated. A design told with every objective at ``FAILED_VALUE`` (its evaluation raised) is
+closed as a FAIL trial (user attribute ``failed``) and not proposed again.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from optuna.samplers import BaseSampler, NSGAIISampler, TPESampler
 from optuna.trial import Trial, TrialState
 
 from dse._space import Candidate, ChoiceParam, DesignSpace, IntParam, Param, RealParam, Scalar
-from dse.engines._base import Engine
+from dse.engines._base import FAILED_VALUE, Engine
 from dse.engines._random import draw_unseen
 from snn_dse.errors import InputError
 
@@ -146,9 +147,13 @@ class OptunaEngine(Engine):
 
     def _tell(self, candidates: list[Candidate], F: NDArray[np.float64], G: NDArray[np.float64]) -> None:
         for trial, candidate, f, g in zip(self._batch, candidates, F, G, strict=True):
+            self._evaluated.add(tuple(candidate.values()))
+            if np.all(f >= FAILED_VALUE):  # the evaluation failed: samplers skip FAIL trials
+                trial.set_user_attr("failed", "the evaluation of this design raised")
+                self.study.tell(trial, state=TrialState.FAIL)
+                continue
             values = [float(v) for v in f]
             constraints = {name: float(v) for name, v in zip(self._constraint_names, g, strict=True)}
-            self._evaluated.add(tuple(candidate.values()))
             for name, value in constraints.items():
                 trial.set_constraint(name, value)
             self.study.tell(trial, values)

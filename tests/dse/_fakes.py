@@ -67,10 +67,12 @@ def simulations(calls_log: str) -> int:
 class FakeModels:
     """``Models`` with closed forms; ``calls_log`` (a path) records every simulation, one line
     per call, so tests can count them across processes; with ``interrupt_after`` the
-    simulation after that many logged calls raises ``KeyboardInterrupt`` (a Ctrl-C)."""
+    simulation after that many logged calls raises ``KeyboardInterrupt`` (a Ctrl-C); designs
+    with ``fail_neurons`` neurons raise ``ValueError`` (a failing evaluation)."""
 
     calls_log: str | None = None
     interrupt_after: int | None = None
+    fail_neurons: int | None = None
 
     def check_parameters(self, names: Sequence[str]) -> None:
         """Every parameter is understood."""
@@ -99,6 +101,8 @@ class FakeModels:
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
         """Accuracy rising with neurons, bits and timesteps, plus seed-dependent noise."""
+        if candidate["neurons"] == self.fail_neurons:
+            raise ValueError(f"simulated failure of a {self.fail_neurons}-neuron design")
         if self.calls_log is not None:
             if self.interrupt_after is not None and simulations(self.calls_log) >= self.interrupt_after:
                 raise KeyboardInterrupt

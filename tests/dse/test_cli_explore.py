@@ -48,7 +48,7 @@ def _records(run_dir: Path) -> int:
         return 0
     try:
         with sqlite3.connect(store, timeout=1) as db:
-            return int(db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
+            return int(db.execute("SELECT COUNT(*) FROM dse_evaluations").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
 

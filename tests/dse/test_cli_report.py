@@ -69,9 +69,8 @@ def test_explore_then_report_end_to_end(tmp_path: Path, capsys) -> None:
     assert f"<th>Evaluations</th><td>{run['counts']['evaluated']} of 6 requested" in html
     assert run["versions"]["snn-dse"] in html
 
-    store = ResultStore(out / "store.sqlite")
-    store.set_meta("run", {**store.get_meta("run"), "complete": False})
-    store.close()
+    store = ResultStore(out / "store.sqlite", None, create=False)
+    store.set_info({**store.info(), "complete": False})
     assert main(["report", str(out)]) == 0
     assert 'id="interrupted"' in (out / "report.html").read_text()
 

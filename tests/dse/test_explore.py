@@ -28,7 +28,7 @@ def test_run_directory_holds_every_output_and_the_record_format(tmp_path: Path) 
     assert set(records[0]) == {
         "index", "profile", "candidate", "objectives", "constraints", "constraints_high",
         "feasible", "feasible_high", "prescreened", "reason", "cache_hit", "cost", "sim",
-        "wall_s", "cache_key", "code_version",
+        "wall_s", "cache_key", "code_version", "error",
     }
     assert set(records[0]["objectives"]) == {
         "accuracy", "memory", "energy_infer", "energy_train", "latency",

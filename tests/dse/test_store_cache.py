@@ -18,28 +18,55 @@ KEY_ARGS = {"profile_fingerprint": "p", "simulator": {"train_samples": 10},
             "dataset_fingerprint": "d", "seed": 1, "code_version": "0.1.0"}
 
 
-def _record(index: int) -> dict:
-    return {"index": index, "profile": "p", "cache_key": f"k{index}", "objectives": {},
-            "feasible": index > 0, "prescreened": index == 0, "cache_hit": False}
+def _record(index: int, key: str | None = None) -> dict:
+    return {"index": index, "profile": "p", "cache_key": key or f"k{index}", "objectives": {},
+            "feasible": index > 0, "prescreened": index == 0, "cache_hit": False,
+            "error": None}
 
 
 def test_store_keeps_records_by_index_and_survives_reopening(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
-    store = ResultStore(path)
+    store = ResultStore(path, "run")
+    store.begin({"seed": 0}, b"")
     for index in (2, 0, 1):
-        store.put(_record(index))
-    store.set_meta("run", {"complete": False})
+        assert store.put(_record(index))
+    store.set_info({"complete": False})
     store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    again = ResultStore(path)
+    again = ResultStore(path, "run", create=False)
     assert [r["index"] for r in again.records()] == [0, 1, 2]
     assert again.get(1) == _record(1) and again.get(7) is None
     assert len(again) == 3
     again.close()
     run, records = load_run(tmp_path)
     assert run["complete"] is False and len(records) == 3
-    assert run["counts"] == {"evaluated": 3, "feasible": 2, "prescreened": 1, "cache_hits": 0}
+    assert run["counts"] == {"evaluated": 3, "feasible": 2, "prescreened": 1, "cache_hits": 0,
+                             "failed": 0}
+
+
+def test_a_second_write_of_a_design_changes_nothing(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "store.sqlite", "run")
+    store.begin({}, b"")
+    assert store.put(_record(0))
+    assert not store.put({**_record(0), "feasible": True})  # same design again
+    assert not store.put(_record(0, key="other"))  # another design at a taken index
+    assert store.records() == [_record(0)]
+    other = ResultStore(tmp_path / "store.sqlite", "other-run")
+    other.begin({}, b"")
+    assert other.put(_record(0))  # runs are independent
+    assert len(store) == 1 and len(other) == 1
+
+
+def test_a_store_with_several_runs_needs_the_run_name(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    for name in ("a", "b"):
+        ResultStore(path, name).begin({}, b"")
+    with pytest.raises(InputError, match="--run: name the run.*a, b"):
+        load_run(store=str(path))
+    with pytest.raises(InputError, match="no run 'c'"):
+        load_run(store=str(path), run_name="c")
+    assert load_run(store=str(path), run_name="a")[1] == []
 
 
 def test_load_run_refuses_a_directory_without_a_store(tmp_path: Path) -> None:

@@ -1,0 +1,193 @@
+"""Designs waiting for a simulation, and the claims (leases) that give each to one worker.
+
+The coordinator (``dse explore --store URL``) posts the designs of a batch that the store and
+the cache cannot answer; any process with the project installed (``dse worker``, or the
+coordinator's own local processes) claims one, simulates it and writes the outcome back.
+
+A claim is one conditional ``UPDATE`` (owner, ``lease_until`` on the database's clock) that
+succeeds only while the task is pending and unowned or its lease has expired, so two processes
+never evaluate the same design at once (PostgreSQL re-checks the condition on the row it
+locked; SQLite has one writer). A live worker renews its leases every ``lease_s / 3`` seconds;
+a worker killed with SIGKILL stops renewing, its lease expires and another worker takes the
+design over. Writing the outcome is conditional too: only the first outcome of a design is
+kept. A design claimed ``MAX_ATTEMPTS`` times without an outcome (its workers keep dying on
+it, e.g. killed for memory) is recorded as failed, ``WorkerLost``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from dse import _db
+from dse._pipeline import Failure, Measured, Outcome, Prepared
+from dse._store import ResultStore
+
+#: Claims of one design before it is recorded as failed.
+MAX_ATTEMPTS = 3
+#: Default lease: renewed every third of it, so a worker is declared dead 20-30 s after it stops.
+DEFAULT_LEASE_S = 30.0
+
+
+@dataclass(frozen=True)
+class Task:
+    """A claimed design: its cache key, the run's evaluation context it belongs to (profile
+    number), the canonical candidate and its simulation seed."""
+
+    key: str
+    context: int
+    candidate: dict[str, Any]
+    seed: int
+
+
+@dataclass(frozen=True)
+class Running:
+    """A design being evaluated: which worker holds it and for how many more seconds."""
+
+    key: str
+    owner: str
+    lease_left_s: float
+
+
+def _result_json(outcome: Outcome) -> str:
+    if isinstance(outcome, Failure):
+        return json.dumps({"failure": outcome.to_dict(), "wall_s": outcome.wall_s})
+    return json.dumps({"measured": outcome.to_dict()})
+
+
+def outcome_from_json(text: str) -> Outcome:
+    """Inverse of the stored result text."""
+    payload = json.loads(text)
+    if "failure" in payload:
+        return Failure.from_dict(payload["failure"], float(payload["wall_s"]))
+    return Measured.from_dict(payload["measured"])
+
+
+class TaskQueue:
+    """The tasks of one run; ``owner`` names this process in its claims."""
+
+    def __init__(self, store: ResultStore, owner: str, lease_s: float = DEFAULT_LEASE_S) -> None:
+        if lease_s <= 0:
+            raise ValueError(f"lease_s must be positive, got {lease_s}")
+        self.store = store
+        self.engine = store.engine
+        self.run = store.run
+        self.owner = owner
+        self.lease_s = float(lease_s)
+        self._now = _db.db_now(self.engine)
+
+    def post(self, context: int, items: Sequence[tuple[int, Prepared]]) -> None:
+        """Offer each ``(position, prepared)`` design for simulation (a design already posted
+        in this run, finished or not, is left as it is)."""
+        with self.engine.begin() as db:
+            for position, prepared in items:
+                payload = json.dumps({"candidate": prepared.candidate, "seed": prepared.seed})
+                db.execute(_db.insert_ignore(self.engine, _db.tasks, {
+                    "run": self.run, "cache_key": prepared.cache_key, "context": context,
+                    "position": position, "payload": payload, "status": "pending",
+                    "attempts": 0,
+                }))
+
+    def _claimable(self) -> sa.ColumnElement[bool]:
+        t = _db.tasks
+        return sa.and_(t.c.run == self.run, t.c.status == "pending",
+                       sa.or_(t.c.owner.is_(None), t.c.lease_until < self._now))
+
+    def claim(self, limit: int) -> list[Task]:
+        """Claim up to ``limit`` pending designs (lowest position first) for ``lease_s``."""
+        t = _db.tasks
+        claimed: list[Task] = []
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(t.c.cache_key, t.c.context, t.c.payload, t.c.attempts)
+                              .where(self._claimable()).order_by(t.c.position)
+                              .limit(4 * limit)).all()
+        for row in rows:
+            if len(claimed) == limit:
+                break
+            if row.attempts >= MAX_ATTEMPTS:
+                self._give_up(row.cache_key, row.attempts)
+                continue
+            with self.engine.begin() as db:
+                taken = db.execute(
+                    sa.update(t).where(self._claimable(), t.c.cache_key == row.cache_key)
+                    .values(owner=self.owner, lease_until=self._now + self.lease_s,
+                            attempts=t.c.attempts + 1)
+                ).rowcount
+            if taken == 1:
+                payload = json.loads(row.payload)
+                claimed.append(Task(row.cache_key, int(row.context), payload["candidate"],
+                                    int(payload["seed"])))
+        return claimed
+
+    def _give_up(self, key: str, attempts: int) -> None:
+        failure = Failure("WorkerLost", f"claimed {attempts} times; every worker holding it "
+                          "stopped without an outcome (killed, e.g. for memory?)", self.owner, 0.0)
+        t = _db.tasks
+        with self.engine.begin() as db:
+            db.execute(sa.update(t).where(self._claimable(), t.c.cache_key == key)
+                       .values(status="failed", result=_result_json(failure),
+                               finished_by=self.owner))
+
+    def renew(self) -> int:
+        """Extend every lease this process holds; returns how many it holds."""
+        t = _db.tasks
+        with self.engine.begin() as db:
+            return db.execute(
+                sa.update(t).where(t.c.run == self.run, t.c.owner == self.owner,
+                                   t.c.status == "pending")
+                .values(lease_until=self._now + self.lease_s)
+            ).rowcount
+
+    def finish(self, key: str, outcome: Outcome) -> bool:
+        """Write the outcome of design ``key``; False when another process already wrote one
+        (its lease had expired and the design was redone): the first outcome is kept."""
+        t = _db.tasks
+        with self.engine.begin() as db:
+            return db.execute(
+                sa.update(t).where(t.c.run == self.run, t.c.cache_key == key,
+                                   t.c.status == "pending")
+                .values(status="failed" if isinstance(outcome, Failure) else "done",
+                        result=_result_json(outcome), finished_by=self.owner)
+            ).rowcount == 1
+
+    def outcomes(self, keys: Iterable[str]) -> dict[str, Outcome]:
+        """The outcomes written so far for the designs ``keys``."""
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        t = _db.tasks
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(t.c.cache_key, t.c.result).where(
+                t.c.run == self.run, t.c.status != "pending", t.c.cache_key.in_(wanted)))
+            return {row.cache_key: outcome_from_json(row.result) for row in rows}
+
+    def running(self) -> list[Running]:
+        """Designs held under a live lease, by worker."""
+        t = _db.tasks
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(t.c.cache_key, t.c.owner, t.c.lease_until - self._now)
+                              .where(t.c.run == self.run, t.c.status == "pending",
+                                     t.c.owner.is_not(None), t.c.lease_until >= self._now)
+                              .order_by(t.c.owner))
+            return [Running(row[0], row[1], float(row[2])) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Tasks by status (``pending``, ``done``, ``failed``) in this run."""
+        t = _db.tasks
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(t.c.status, sa.func.count())
+                              .where(t.c.run == self.run).group_by(t.c.status))
+            return {"pending": 0, "done": 0, "failed": 0} | {row[0]: int(row[1]) for row in rows}
+
+    def finished_by(self) -> dict[str, int]:
+        """Designs simulated (done or failed) per worker."""
+        t = _db.tasks
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(t.c.finished_by, sa.func.count())
+                              .where(t.c.run == self.run, t.c.status != "pending")
+                              .group_by(t.c.finished_by))
+            return {str(row[0]): int(row[1]) for row in rows}

@@ -1,0 +1,195 @@
+"""``dse worker``: join a run in a shared store and simulate its designs until it ends.
+
+A ``Claimer`` claims designs of the run (``dse._claims``), evaluates them in this process (one
+slot) or a local process pool (several), writes each outcome back (and into the cache) and
+renews its leases from a heartbeat thread, so a long simulation keeps its claim. The
+coordinator's own local processes use the same ``Claimer``; a worker is a ``Claimer`` in a
+loop that waits for the run to start and exits once the coordinator marks it finished.
+
+Workers read the run's evaluation contexts (profile, dataset description, simulator settings,
+models) pickled by the coordinator into the store: the store must be trusted like the code.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from dse._cache import EvaluationCache, code_version
+from dse._claims import DEFAULT_LEASE_S, TaskQueue
+from dse._pipeline import EvalContext, Failure, Measured, Outcome, attempt, worker_name
+from dse._store import ResultStore
+from snn_dse.errors import InputError
+
+#: Seconds between polls of the store when there is nothing to do.
+POLL_S = 0.05
+
+
+class InlineExecutor(Executor):
+    """Runs each submitted call at once in this process (one evaluation slot, no pool)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
+def _single_blas_thread() -> None:
+    """Pool initializer: one BLAS/OpenMP thread per worker process."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
+def local_pool(workers: int) -> Executor:
+    """``workers`` forked processes (one BLAS thread each), or this process when 1."""
+    if workers <= 1:
+        return InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
+                               initializer=_single_blas_thread)
+
+
+class Claimer:
+    """Claims and evaluates designs of one run in ``slots`` local slots."""
+
+    def __init__(self, queue: TaskQueue, contexts: Sequence[EvalContext], slots: int,
+                 cache: EvaluationCache | None = None) -> None:
+        self.queue = queue
+        self.contexts = list(contexts)
+        self.slots = slots
+        self.cache = cache
+        self.pool = local_pool(slots)
+        self.futures: dict[Future[Outcome], str] = {}
+        self.evaluated = 0
+        self.failed = 0
+        self._stop = threading.Event()
+        self._heartbeat = threading.Thread(target=self._renew, name="dse-lease", daemon=True)
+        self._heartbeat.start()
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.queue.lease_s / 3):
+            try:
+                self.queue.renew()
+            except Exception:  # a database hiccup: the next renewal retries well within the lease
+                continue
+
+    @property
+    def busy(self) -> bool:
+        """Whether evaluations are in flight."""
+        return bool(self.futures)
+
+    def step(self) -> bool:
+        """Write back finished evaluations, then claim designs for free slots; True when
+        anything happened."""
+        progressed = False
+        for future in [f for f in self.futures if f.done()]:
+            key = self.futures.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as error:  # the pool itself broke (a child was killed)
+                outcome = Failure(type(error).__name__, str(error), worker_name(), 0.0)
+            self._write(key, outcome)
+            progressed = True
+        free = self.slots - len(self.futures)
+        if free > 0:
+            for task in self.queue.claim(free):
+                progressed = True
+                cached = self.cache.get(task.key) if self.cache is not None else None
+                if cached is not None:
+                    self._write(task.key, Measured.from_dict(cached), store_in_cache=False)
+                    continue
+                ctx = self.contexts[task.context]
+                self.futures[self.pool.submit(attempt, ctx, task.candidate, task.seed)] = task.key
+        return progressed
+
+    def _write(self, key: str, outcome: Outcome, store_in_cache: bool = True) -> None:
+        if isinstance(outcome, Measured) and self.cache is not None and store_in_cache:
+            self.cache.put(key, outcome.to_dict())
+        if self.queue.finish(key, outcome):
+            self.evaluated += 1
+            self.failed += isinstance(outcome, Failure)
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the heartbeat and the pool (``cancel``: drop what has not started)."""
+        self._stop.set()
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def load_contexts(store: ResultStore) -> list[EvalContext]:
+    """The run's evaluation contexts; ``InputError`` when this worker's evaluation code differs
+    from the coordinator's (its results would not be the run's)."""
+    blob = store.contexts()
+    if blob is None:
+        raise InputError(f"--run: run {store.run!r} has no evaluation contexts yet")
+    contexts: list[EvalContext] = pickle.loads(blob)
+    mine = code_version()
+    if contexts and contexts[0].code_version != mine:
+        raise InputError(f"this machine runs snn-dse {mine}, run {store.run!r} was started with "
+                         f"{contexts[0].code_version}: install the same version on every "
+                         "machine (the evaluation code is part of every cache key)")
+    return contexts
+
+
+@dataclass(frozen=True)
+class WorkerSummary:
+    """What one worker did: designs it evaluated (outcomes it wrote first), how many of those
+    failed, and the run's final state."""
+
+    evaluated: int
+    failed: int
+    state: str
+
+
+def run_worker(
+    store_target: str | Path,
+    run: str,
+    *,
+    workers: int = 1,
+    lease_s: float = DEFAULT_LEASE_S,
+    cache: EvaluationCache | None = None,
+    wait_s: float = 600.0,
+    on_progress: Callable[[WorkerSummary], None] | None = None,
+    name: str | None = None,
+) -> WorkerSummary:
+    """Evaluate designs of ``run`` until the coordinator marks it complete or stopped.
+
+    ``name`` identifies the worker in claims (default ``host:pid``). Waits up to ``wait_s``
+    seconds for the run to appear (workers may start first); raises ``InputError`` when it
+    does not, or when this machine's code differs from the run's."""
+    if workers < 1:
+        raise InputError(f"--workers: must be at least 1, got {workers}")
+    store = ResultStore(store_target, run)
+    deadline = time.monotonic() + wait_s
+    while store.state() is None:
+        if time.monotonic() > deadline:
+            raise InputError(f"--run: no run {run!r} appeared in {store.path} within {wait_s:g} s;"
+                             f" start it with: dse explore --store URL --run {run} ...")
+        time.sleep(min(1.0, wait_s))
+    claimer = Claimer(TaskQueue(store, name or worker_name(), lease_s), load_contexts(store), workers,
+                      cache)
+    state = "running"
+    try:
+        while True:
+            done = claimer.evaluated
+            progressed = claimer.step()
+            if on_progress is not None and claimer.evaluated != done:
+                on_progress(WorkerSummary(claimer.evaluated, claimer.failed, state))
+            if progressed:
+                continue
+            state = store.state() or "stopped"
+            if state != "running" and not claimer.busy:
+                break
+            time.sleep(POLL_S)
+    finally:
+        claimer.close(cancel=True)
+    return WorkerSummary(claimer.evaluated, claimer.failed, state)
