@@ -115,7 +115,7 @@ class DaskEvaluator:
                                key=f"dse-{p.cache_key[:16]}-{uuid.uuid4().hex[:8]}"): p.cache_key
             for _, p in pending
         }
-        for future in dask_completed(list(futures)):
+        for future in dask_completed(list(futures), loop=self.client.loop):
             try:
                 outcome = future.result()
             except Exception as error:  # KilledWorker: its workers kept dying on this design
