@@ -28,6 +28,10 @@ from dse._worker import POLL_S, Claimer, InlineExecutor, local_pool
 from snn_dse.errors import InputError
 
 
+#: Seconds to wait for the Dask scheduler before giving up.
+CONNECT_TIMEOUT_S = 15.0
+
+
 class Evaluator(Protocol):
     """Simulates designs somewhere; see the module docstring."""
 
@@ -83,7 +87,7 @@ class DaskEvaluator:
         except ImportError:  # pragma: no cover - a dependency of snn-dse
             raise InputError("--executor: the Dask 'distributed' package is not installed") from None
         try:
-            self.client: Any = Client(address, timeout=15, set_as_default=False)
+            self.client: Any = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
             raise InputError(f"--executor: cannot reach a Dask scheduler at {address}: {error}; "
                              f"start one with `dask scheduler` and workers with "

@@ -164,16 +164,20 @@ def run_worker(
     """Evaluate designs of ``run`` until the coordinator marks it complete or stopped.
 
     ``name`` identifies the worker in claims (default ``host:pid``). Waits up to ``wait_s``
-    seconds for the run to appear (workers may start first); raises ``InputError`` when it
-    does not, or when this machine's code differs from the run's."""
+    seconds for the run to be running (workers may start before the coordinator, or while an
+    interrupted run is being resumed); returns at once for a complete run; raises
+    ``InputError`` when it does not start, or when this machine's code differs from the run's."""
     if workers < 1:
         raise InputError(f"--workers: must be at least 1, got {workers}")
     store = ResultStore(store_target, run)
     deadline = time.monotonic() + wait_s
-    while store.state() is None:
+    while (state := store.state()) != "running":  # not started yet, or stopped and resuming
+        if state == "complete":
+            return WorkerSummary(0, 0, state)
         if time.monotonic() > deadline:
-            raise InputError(f"--run: no run {run!r} appeared in {store.path} within {wait_s:g} s;"
-                             f" start it with: dse explore --store URL --run {run} ...")
+            what = "appeared" if state is None else "was resumed"
+            raise InputError(f"--run: no run {run!r} {what} in {store.path} within "
+                             f"{wait_s:g} s; start it with: dse explore --store URL --run {run}")
         time.sleep(min(1.0, wait_s))
     claimer = Claimer(TaskQueue(store, name or worker_name(), lease_s), load_contexts(store), workers,
                       cache)

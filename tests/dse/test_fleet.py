@@ -70,3 +70,41 @@ def test_a_worker_refuses_a_run_that_never_starts(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="no run 'ghost' appeared"):
         run_worker(tmp_path / "s.sqlite", "ghost", wait_s=0.1)
+
+
+def test_status_and_report_read_a_run_in_any_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dse.cli import main
+
+    store = str(tmp_path / "s.sqlite")
+    explore(options(tmp_path, store=store, run="solo"), models=FakeModels(fail_neurons=16))
+    capsys.readouterr()
+    assert main(["status", "--store", store, "--run", "solo"]) == 0
+    out = capsys.readouterr().out
+    assert "run solo: complete; 24 of 24 evaluations stored" in out and "0 running" in out
+    assert main(["status", "--store", store, "--json"]) == 0
+    assert '"evaluated": 24' in capsys.readouterr().out
+    report = tmp_path / "again"
+    assert main(["report", str(report), "--store", store, "--run", "solo"]) == 0
+    assert 'id="failed-table"' in (report / "report.html").read_text()
+    assert main(["status", "--store", store, "--run", "nope"]) == 2
+    assert "no run 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--workers", "0"], "--workers: must be at least 1"),
+    (["--executor", "localhost:8786"], "--executor: expected a Dask scheduler address"),
+    (["--store", "s.sqlite", "--lease", "0"], "--lease: must be a positive"),
+    (["--executor", "tcp://127.0.0.1:1"], "--executor: cannot reach a Dask scheduler"),
+])
+def test_bad_scale_out_options_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    args: list[str], words: str
+) -> None:
+    from dse.cli import main
+
+    monkeypatch.setattr("dse._executors.CONNECT_TIMEOUT_S", 1.0)
+    code = main(["explore", "--evaluations", "2", "--out", str(tmp_path / "run"),
+                 "--train-samples", "10", "--test-samples", "10", "--no-cache", *args])
+    assert code == 2 and words in capsys.readouterr().err
