@@ -123,6 +123,17 @@ class TaskQueue:
                                     int(payload["seed"])))
         return claimed
 
+    def claim_key(self, key: str) -> bool:
+        """Claim the pending design ``key`` for ``lease_s``; False when it is finished or held
+        under a live lease."""
+        t = _db.tasks
+        with self.engine.begin() as db:
+            return db.execute(
+                sa.update(t).where(self._claimable(), t.c.cache_key == key)
+                .values(owner=self.owner, lease_until=self._now + self.lease_s,
+                        attempts=t.c.attempts + 1)
+            ).rowcount == 1
+
     def _give_up(self, key: str, attempts: int) -> None:
         failure = Failure("WorkerLost", f"claimed {attempts} times; every worker holding it "
                           "stopped without an outcome (killed, e.g. for memory?)", self.owner, 0.0)

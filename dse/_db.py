@@ -134,17 +134,19 @@ def safe_url(url: str) -> str:
 
 
 def insert_ignore(engine: Engine, table: sa.Table, values: Mapping[str, Any]) -> sa.Insert:
-    """``INSERT ... ON CONFLICT DO NOTHING`` of ``values`` into ``table`` (its primary key), in
-    ``engine``'s dialect: a second insert of the same key changes nothing."""
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING <key>`` of ``values`` into ``table`` (its
+    primary key), in ``engine``'s dialect: a second insert of the same key changes nothing, and
+    returns no row (drivers do not agree on ``rowcount`` here; SQLite needs >= 3.35)."""
     if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif engine.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise InputError(f"unsupported database {engine.dialect.name}: use SQLite or PostgreSQL")
+    key = list(table.primary_key.columns)
     return insert(table).values(**values).on_conflict_do_nothing(
-        index_elements=[c.name for c in table.primary_key.columns]
-    )
+        index_elements=[c.name for c in key]
+    ).returning(key[0])
 
 
 def db_now(engine: Engine) -> sa.ColumnElement[float]:

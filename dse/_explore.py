@@ -69,7 +69,7 @@ from dse._pipeline import (
 from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
 from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
-from dse._worker import Claimer
+from dse._worker import Claimer, RunSpec
 from dse.engines import Engine, Estimates, Estimator, make_engine
 from hwprofiles import load_profile
 from snn_dse import __version__
@@ -245,6 +245,24 @@ class Plan:
         """Optuna study name of one profile's search: the run's name and the profile id, so a
         resumed run finds (and rebuilds) its own study and no other."""
         return f"{self.run_name}-{profile.id}"
+
+    @property
+    def shared_study(self) -> bool:
+        """Whether every worker asks and tells a shared Optuna study (``dse._study``)."""
+        return self.engine == "optuna" and self.shared and self.options.executor is None
+
+    def study(self) -> Any:
+        """The ``SharedStudy`` of a shared Optuna run."""
+        from dse._study import SharedStudy
+
+        return SharedStudy(
+            storage=self.storage or self.store,
+            study_names=tuple(self.study_name(p) for p in self.profiles),
+            space=self.space, objectives=self.objectives, budgets=self.budgets,
+            sampler=self.options.sampler, seed=self.options.seed,
+            evaluations=self.evaluations_per_profile, lease_s=self.options.lease,
+            population=batch_size_for(self.evaluations_per_profile),
+        )
 
     def contexts(self, models: Models) -> list[EvalContext]:
         """The evaluation context of each profile, in profile order."""
@@ -480,6 +498,34 @@ class _Runner:
             done += len(evaluated)
             if len(evaluated) == len(batch):
                 engine.tell(batch, *_told_rows(records, plan.objectives, plan.budgets))
+
+    def share_study(self) -> None:
+        """Shared Optuna run: create the studies, take part in them with this process (unless
+        ``--workers 0``), and follow the records the workers store until every profile has its
+        evaluations."""
+        from dse._study import optimize_shared, stored_count
+
+        plan = self.plan
+        spec = plan.study()
+        accepted: set[int] = set()
+
+        def follow() -> None:
+            for record in self.store.records():
+                if record["index"] not in accepted:
+                    accepted.add(record["index"])
+                    self._accept(record, new=False)
+
+        if plan.workers > 0:
+            optimize_shared(spec, self.contexts, self.store, worker_name(), self.cache,
+                            on_record=lambda _record: follow())
+        per_profile = plan.evaluations_per_profile
+        while any(stored_count(self.store, n * per_profile, per_profile) < per_profile
+                  for n in range(len(plan.profiles))):
+            follow()
+            time.sleep(0.2)
+        follow()
+        tasks = TaskQueue(self.store, worker_name()).counts()
+        self.counters.simulated = tasks["done"] + tasks["failed"]
 
     def _engine(self, profile: Any, ctx: EvalContext) -> Engine:
         """A fresh engine for ``profile``. A resumed run first deletes the Optuna study its
@@ -750,7 +796,8 @@ def _evaluator(plan: Plan, store: ResultStore, contexts: list[EvalContext],
         return DaskEvaluator(options.executor)
     if plan.shared:
         queue = TaskQueue(store, worker_name(), options.lease)
-        claimer = Claimer(queue, contexts, plan.workers, cache) if plan.workers > 0 else None
+        local = plan.workers > 0 and not plan.shared_study  # a shared study: see share_study
+        claimer = Claimer(queue, contexts, plan.workers, cache) if local else None
         return FleetEvaluator(queue, claimer)
     return LocalEvaluator(plan.workers)
 
@@ -774,7 +821,10 @@ def explore(
     started, start = _now(), time.perf_counter()
     store, resuming = _open_store(the_plan)
     contexts = the_plan.contexts(models)
-    store.begin(the_plan.identity(), pickle.dumps(contexts))
+    study = the_plan.study() if the_plan.shared_study else None
+    if study is not None:
+        study.create()  # before workers see the run: concurrent creation races (optuna#1092)
+    store.begin(the_plan.identity(), pickle.dumps(RunSpec(contexts, study)))
     cache_path = None if options.no_cache else (options.cache or default_cache_path())
     cache = EvaluationCache(cache_path) if cache_path is not None else None
     evaluator = _evaluator(the_plan, store, contexts, cache)
@@ -782,8 +832,11 @@ def explore(
     store.set_info(_run_dict(the_plan, runner.counters, [], None, {}, started, 0.0, False,
                              cache_path))
     try:
-        for number in range(len(the_plan.profiles)):
-            runner.explore_profile(number)
+        if the_plan.shared_study:
+            runner.share_study()
+        else:
+            for number in range(len(the_plan.profiles)):
+                runner.explore_profile(number)
     except BaseException as error:
         evaluator.close(cancel=True)
         if not isinstance(error, Exception | KeyboardInterrupt):

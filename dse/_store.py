@@ -130,7 +130,8 @@ class ResultStore:
         }
         try:
             with self.engine.begin() as db:
-                return db.execute(_db.insert_ignore(self.engine, _db.evaluations, values)).rowcount == 1
+                inserted = db.execute(_db.insert_ignore(self.engine, _db.evaluations, values))
+                return inserted.first() is not None
         except sa.exc.IntegrityError:  # the index is taken by another design
             return False
 
@@ -139,6 +140,14 @@ class ResultStore:
         t = _db.evaluations
         with self.engine.connect() as db:
             row = db.execute(sa.select(t.c.record).where(t.c.run == self.run, t.c.idx == index)).first()
+        return None if row is None else json.loads(row[0])
+
+    def get_key(self, cache_key: str) -> dict[str, Any] | None:
+        """The record of the design with ``cache_key``, or None."""
+        t = _db.evaluations
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(t.c.record).where(t.c.run == self.run,
+                                                         t.c.cache_key == cache_key)).first()
         return None if row is None else json.loads(row[0])
 
     def records(self) -> list[dict[str, Any]]:

@@ -125,19 +125,28 @@ class Claimer:
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
-def load_contexts(store: ResultStore) -> list[EvalContext]:
-    """The run's evaluation contexts; ``InputError`` when this worker's evaluation code differs
-    from the coordinator's (its results would not be the run's)."""
+@dataclass(frozen=True)
+class RunSpec:
+    """What the coordinator leaves in the store for workers: the evaluation context of each
+    profile and, for a shared Optuna study (``dse._study``), its description."""
+
+    contexts: list[EvalContext]
+    study: Any = None
+
+
+def load_spec(store: ResultStore) -> RunSpec:
+    """The run's ``RunSpec``; ``InputError`` when this worker's evaluation code differs from the
+    coordinator's (its results would not be the run's)."""
     blob = store.contexts()
     if blob is None:
         raise InputError(f"--run: run {store.run!r} has no evaluation contexts yet")
-    contexts: list[EvalContext] = pickle.loads(blob)
+    spec: RunSpec = pickle.loads(blob)
     mine = code_version()
-    if contexts and contexts[0].code_version != mine:
+    if spec.contexts and spec.contexts[0].code_version != mine:
         raise InputError(f"this machine runs snn-dse {mine}, run {store.run!r} was started with "
-                         f"{contexts[0].code_version}: install the same version on every "
+                         f"{spec.contexts[0].code_version}: install the same version on every "
                          "machine (the evaluation code is part of every cache key)")
-    return contexts
+    return spec
 
 
 @dataclass(frozen=True)
@@ -179,8 +188,11 @@ def run_worker(
             raise InputError(f"--run: no run {run!r} {what} in {store.path} within "
                              f"{wait_s:g} s; start it with: dse explore --store URL --run {run}")
         time.sleep(min(1.0, wait_s))
-    claimer = Claimer(TaskQueue(store, name or worker_name(), lease_s), load_contexts(store), workers,
-                      cache)
+    spec = load_spec(store)
+    owner = name or worker_name()
+    if spec.study is not None:
+        return _study_worker(spec, store, owner, cache, on_progress)
+    claimer = Claimer(TaskQueue(store, owner, lease_s), spec.contexts, workers, cache)
     state = "running"
     try:
         while True:
@@ -197,3 +209,20 @@ def run_worker(
     finally:
         claimer.close(cancel=True)
     return WorkerSummary(claimer.evaluated, claimer.failed, state)
+
+
+def _study_worker(spec: RunSpec, store: ResultStore, owner: str, cache: EvaluationCache | None,
+                  on_progress: Callable[[WorkerSummary], None] | None) -> WorkerSummary:
+    """Take part in the run's shared Optuna studies until every profile has its records."""
+    from dse._study import optimize_shared
+
+    counts = {"evaluated": 0, "failed": 0}
+
+    def stored(record: dict[str, Any]) -> None:
+        counts["evaluated"] += 1
+        counts["failed"] += record["error"] is not None
+        if on_progress is not None:
+            on_progress(WorkerSummary(counts["evaluated"], counts["failed"], "running"))
+
+    optimize_shared(spec.study, spec.contexts, store, owner, cache, on_record=stored)
+    return WorkerSummary(counts["evaluated"], counts["failed"], store.state() or "stopped")

@@ -34,7 +34,8 @@ def report(
 
     if run_dir is None and store is None:
         raise InputError("give a run directory, or --store URL (and --run NAME)")
-    run_info, evaluations = dse.load_run(run_dir, store=store, run_name=run)
+    run_info, evaluations = (dse.load_run(run_dir) if store is None
+                             else dse.load_run(run_dir, store=store, run_name=run))
     directory = run_dir if run_dir is not None else Path("runs") / str(
         run or run_info.get("run_name") or "report")
     reports.write_exports(run_info, evaluations, directory)

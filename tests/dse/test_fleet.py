@@ -4,13 +4,14 @@ them, on SQLite and on a throw-away PostgreSQL server (fake models, workers as t
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from dse import explore, load_run
 from dse._status import run_status
-from dse._worker import WorkerSummary, run_worker
+from dse._worker import WorkerSummary, load_spec, run_worker
 from tests.dse._fakes import FakeModels, comparable, options
 
 
@@ -108,3 +109,54 @@ def test_bad_scale_out_options_exit_2(
     code = main(["explore", "--evaluations", "2", "--out", str(tmp_path / "run"),
                  "--train-samples", "10", "--test-samples", "10", "--no-cache", *args])
     assert code == 2 and words in capsys.readouterr().err
+
+
+def test_workers_share_one_optuna_study(store_url: str, tmp_path: Path) -> None:
+    import optuna
+
+    threads, summaries = _start_workers(store_url, 2)
+    result = explore(options(tmp_path, engine="optuna", store=store_url, run="shared",
+                             workers=0), models=FakeModels(fail_neurons=16))
+    for thread in threads:
+        thread.join(timeout=60)
+    records = result.evaluations
+    assert sorted(r["index"] for r in records) == list(range(24))
+    assert len({r["cache_key"] for r in records}) == 24
+    assert sum(s.evaluated for s in summaries) == 24
+    url = store_url if "://" in store_url else f"sqlite:///{store_url}"
+    study = optuna.load_study(study_name=result.run["studies"]["generic_asic_45nm"], storage=url)
+    states = [t.state for t in study.trials]
+    failed = [r for r in records if r["error"] is not None]
+    assert states.count(optuna.trial.TrialState.FAIL) == len(failed) > 0
+    assert states.count(optuna.trial.TrialState.COMPLETE) == 24 - len(failed)
+    assert study.metric_names == ["accuracy", "memory", "energy_infer"]
+
+
+def test_a_dead_workers_trial_is_retried_with_the_same_design(tmp_path: Path) -> None:
+    import optuna
+
+    from dse._store import ResultStore
+    from dse._study import _suggest
+
+    url = str(tmp_path / "s.sqlite")
+    coordinator = threading.Thread(target=explore, args=(options(
+        tmp_path, engine="optuna", store=url, run="hb", workers=0, lease=2.0, evaluations=8),),
+        kwargs={"models": FakeModels()})
+    coordinator.start()
+    store = ResultStore(url, "hb")
+    while store.state() != "running":
+        time.sleep(0.05)
+    spec = load_spec(store).study
+    study = optuna.load_study(study_name=spec.study_names[0], storage=spec.rdb())
+    dead = study.ask()
+    params = {p.name: _suggest(dead, p) for p in spec.space.params}
+    study._storage.record_heartbeat(dead._trial_id)  # then the worker "dies"
+    time.sleep(3.5)  # past the grace period (the lease)
+    summary = run_worker(url, "hb", wait_s=30, name="live")
+    coordinator.join(timeout=60)
+    assert summary.evaluated == 8
+    trials = optuna.load_study(study_name=spec.study_names[0], storage=spec.rdb()).trials
+    assert trials[dead.number].state == optuna.trial.TrialState.FAIL
+    retried = [t for t in trials if t.system_attrs.get("failed_trial") == dead.number]
+    assert len(retried) == 1 and retried[0].params == params
+    assert retried[0].state == optuna.trial.TrialState.COMPLETE

@@ -1,0 +1,247 @@
+"""``--engine optuna`` with a shared ``--store``: every worker asks and tells one Optuna study.
+
+The study of each profile lives in the store's database (Optuna ``RDBStorage``) with heartbeats:
+a worker records a heartbeat every ``lease / 3`` s while a trial runs; a trial whose worker
+stopped (SIGKILL) is failed by the next ``ask`` anywhere once ``lease`` s have passed, and
+``RetryHeartbeatStaleTrialCallback`` queues a copy with the same parameters, which the next
+``ask`` takes. Every process (each ``dse worker`` and, with ``--workers`` > 0, the coordinator)
+runs ``study.optimize`` with its own sampler seed; the objective of one trial:
+
+1. suggest a design and prepare it (pre-screen, cache key);
+2. a design the run already stored is a repeat: its trial is pruned (a retried trial of a
+   worker that died after storing gets the stored values); a design another worker is
+   evaluating right now (its claim, ``dse._claims``) is waited for and then pruned, so no two
+   processes evaluate one design at once;
+3. evaluate it (or take it from the cache), store the record under the next free index of the
+   profile, set the constraints, return the minimised objectives; a failed evaluation is
+   stored failed and its trial ends in ``FAIL``.
+
+The cap is on stored records, not on trials of one process: the run has exactly
+``evaluations`` records per profile (an index past the cap is refused, that trial pruned), and
+every process stops its ``optimize`` loop once they are stored. The search is asynchronous, so
+unlike the other engines its results depend on the workers' timing.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import optuna
+import sqlalchemy as sa
+from optuna.samplers import BaseSampler, NSGAIISampler, TPESampler
+from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
+from optuna.trial import Trial
+
+from dse import _db
+from dse._budgets import Budget
+from dse._cache import EvaluationCache
+from dse._claims import TaskQueue
+from dse._objectives import Objective, minimised_vector
+from dse._pipeline import (
+    EvalContext,
+    Failure,
+    Measured,
+    attempt,
+    finish,
+    outcome_record,
+    prepare,
+)
+from dse._space import ChoiceParam, DesignSpace, IntParam, Param
+from dse._store import ResultStore
+
+#: Seconds between polls while waiting for a design another worker is evaluating.
+WAIT_POLL_S = 0.05
+#: Retries of a trial whose worker died (Optuna's heartbeat).
+MAX_RETRY = 2
+
+
+class EvaluationFailed(Exception):
+    """A design's evaluation raised; its trial ends in FAIL (the record is stored failed)."""
+
+
+@dataclass(frozen=True)
+class SharedStudy:
+    """What every process of a shared Optuna run needs besides the evaluation contexts: the
+    storage URL, one study name per profile, the space, objectives, budgets, sampler, seed,
+    records per profile and the lease (heartbeat every third of it, stale after it)."""
+
+    storage: str
+    study_names: tuple[str, ...]
+    space: DesignSpace
+    objectives: tuple[Objective, ...]
+    budgets: tuple[Budget, ...]
+    sampler: str
+    seed: int
+    evaluations: int
+    lease_s: float
+    population: int
+
+    def rdb(self) -> RDBStorage:
+        """The storage, with heartbeats and the retry of stale trials."""
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if self.storage.startswith("sqlite"):
+            kwargs = {"connect_args": {"timeout": 30}}
+        return RDBStorage(
+            self.storage, engine_kwargs=kwargs,
+            heartbeat_interval=max(1, round(self.lease_s / 3)),
+            grace_period=max(2, round(self.lease_s)),
+            heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(MAX_RETRY),
+        )
+
+    def sampler_for(self, owner: str) -> BaseSampler:
+        """This process's sampler, seeded by the run seed and the worker's name."""
+        seed = (self.seed * 1_000_003 + zlib.crc32(owner.encode())) % 2**31
+        if self.sampler == "nsga2":
+            return NSGAIISampler(population_size=self.population, seed=seed)
+        return TPESampler(seed=seed, multivariate=True)
+
+    def create(self) -> None:
+        """Create (or keep) every profile's study, labelled with the metric names."""
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        storage = self.rdb()
+        for name in self.study_names:
+            study = optuna.create_study(storage=storage, study_name=name, load_if_exists=True,
+                                        directions=["minimize"] * len(self.objectives))
+            if study.user_attrs.get("space") is None:
+                study.set_user_attr("space", self.space.to_dict())
+                study.set_metric_names([o.key for o in self.objectives])
+
+
+def _suggest(trial: Trial, param: Param) -> Any:
+    if isinstance(param, ChoiceParam):
+        return trial.suggest_categorical(param.name, list(param.choices))
+    if isinstance(param, IntParam):
+        return trial.suggest_int(param.name, param.low, param.high, log=param.log)
+    return trial.suggest_float(param.name, param.low, param.high, log=param.log)
+
+
+def _is_retry(trial: Trial) -> bool:
+    """Whether ``trial`` retries a trial whose worker died (Optuna's heartbeat retry)."""
+    frozen = trial.study._storage.get_trial(trial._trial_id)
+    return RetryHeartbeatStaleTrialCallback.retried_trial_number(frozen) is not None
+
+
+def stored_count(store: ResultStore, first: int, count: int) -> int:
+    """Records of the run with an index in ``[first, first + count)``."""
+    t = _db.evaluations
+    with store.engine.connect() as db:
+        return int(db.execute(sa.select(sa.func.count()).select_from(t).where(
+            t.c.run == store.run, t.c.idx >= first, t.c.idx < first + count)).scalar_one())
+
+
+class _Objective:
+    """The objective of one profile's study in one process."""
+
+    def __init__(self, spec: SharedStudy, number: int, ctx: EvalContext, store: ResultStore,
+                 queue: TaskQueue, cache: EvaluationCache | None,
+                 on_record: Callable[[dict[str, Any]], None] | None) -> None:
+        self.spec = spec
+        self.ctx = ctx
+        self.store = store
+        self.queue = queue
+        self.cache = cache
+        self.number = number
+        self.first = number * spec.evaluations
+        self.on_record = on_record
+
+    def done(self) -> bool:
+        return stored_count(self.store, self.first, self.spec.evaluations) >= self.spec.evaluations
+
+    def __call__(self, trial: Trial) -> list[float]:
+        if self.done():
+            trial.study.stop()
+            raise optuna.TrialPruned("the run has its evaluations")
+        candidate = self.spec.space.canonical(
+            {p.name: _suggest(trial, p) for p in self.spec.space.params})
+        prepared = prepare(-1, candidate, self.ctx)
+        stored = self.store.get_key(prepared.cache_key)
+        if stored is None and prepared.record is None:
+            measured = self._measured(prepared.cache_key)
+            if measured is None:
+                self.queue.post(self.number, [(trial.number, prepared)])
+                if not self._claim(prepared.cache_key):
+                    trial.set_user_attr("repeat", "another worker evaluated this design")
+                    raise optuna.TrialPruned("another worker evaluated this design")
+                outcome = attempt(self.ctx, prepared.candidate, prepared.seed)
+                if isinstance(outcome, Measured) and self.cache is not None:
+                    self.cache.put(prepared.cache_key, outcome.to_dict())
+                self.queue.finish(prepared.cache_key, outcome)
+                stored = self._store(lambda i: outcome_record(i, self.ctx, prepared, outcome,
+                                                              False))
+            else:
+                stored = self._store(lambda i: finish(i, self.ctx, prepared, measured, True))
+        elif stored is None:
+            stored = self._store(lambda i: {**prepared.record, "index": i})
+        elif not _is_retry(trial):
+            trial.set_user_attr("repeat", "design stored by an earlier trial")
+            raise optuna.TrialPruned("design stored by an earlier trial")
+        if stored is None:
+            trial.study.stop()
+            raise optuna.TrialPruned("the run has its evaluations")
+        if stored["error"] is not None:
+            trial.set_user_attr("failed", f"{stored['error']['type']}: {stored['error']['message']}")
+            raise EvaluationFailed(stored["reason"])
+        for budget in self.spec.budgets:
+            trial.set_constraint(budget.key, float(stored["constraints"][budget.key]))
+        return [float(v) for v in minimised_vector(stored["objectives"], self.spec.objectives)]
+
+    def _measured(self, key: str) -> Measured | None:
+        outcome = self.queue.outcomes([key]).get(key)
+        if isinstance(outcome, Measured):
+            return outcome
+        payload = self.cache.get(key) if self.cache is not None else None
+        return None if payload is None else Measured.from_dict(payload)
+
+    def _claim(self, key: str) -> bool:
+        """Claim design ``key``; False once another worker wrote its outcome (waiting while
+        it evaluates, and taking its claim over if it dies)."""
+        while not self.queue.claim_key(key):
+            if key in self.queue.outcomes([key]):
+                return False
+            time.sleep(WAIT_POLL_S)
+        return True
+
+    def _store(self, make: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
+        """Store the record under the profile's next free index; None past the cap."""
+        while True:
+            index = self.first + stored_count(self.store, self.first, self.spec.evaluations)
+            if index >= self.first + self.spec.evaluations:
+                return None
+            record = make(index)
+            if self.store.put(record):
+                if self.on_record is not None:
+                    self.on_record(record)
+                return record
+            existing = self.store.get_key(record["cache_key"])
+            if existing is not None:  # stored meanwhile by another trial
+                return existing
+
+
+def optimize_shared(
+    spec: SharedStudy,
+    contexts: Sequence[EvalContext],
+    store: ResultStore,
+    owner: str,
+    cache: EvaluationCache | None = None,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """Take part in every profile's study until each has its records."""
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed designs are in the records
+    storage = spec.rdb()
+    queue = TaskQueue(store, owner, spec.lease_s)
+    for number, name in enumerate(spec.study_names):
+        study = optuna.load_study(study_name=name, storage=storage,
+                                  sampler=spec.sampler_for(owner))
+        objective = _Objective(spec, number, contexts[number], store, queue, cache, on_record)
+        while not objective.done():
+            try:
+                study.optimize(objective, catch=(EvaluationFailed,),
+                               callbacks=[lambda s, _t, o=objective: o.done() and s.stop()])
+            except (RuntimeError, optuna.exceptions.UpdateFinishedTrialError):
+                # this process's trial was failed as stale (a heartbeat came too late,
+                # optuna#5470); its record is stored, the next trial carries on
+                continue
