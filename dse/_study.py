@@ -11,7 +11,9 @@ runs ``study.optimize`` with its own sampler seed; the objective of one trial:
 2. a design the run already stored is a repeat: its trial is pruned (a retried trial of a
    worker that died after storing gets the stored values); a design another worker is
    evaluating right now (its claim, ``dse._claims``) is waited for and then pruned, so no two
-   processes evaluate one design at once;
+   processes evaluate one design at once; after 3 repeats in a row a process queues a
+   uniformly drawn design the run has not stored (``enqueue_trial``), as the coordinator's
+   Optuna engine does;
 3. evaluate it (or take it from the cache), store the record under the next free index of the
    profile, set the constraints, return the minimised objectives; a failed evaluation is
    stored failed and its trial ends in ``FAIL``.
@@ -30,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import optuna
 import sqlalchemy as sa
 from optuna.samplers import BaseSampler, NSGAIISampler, TPESampler
@@ -52,11 +55,14 @@ from dse._pipeline import (
 )
 from dse._space import ChoiceParam, DesignSpace, IntParam, Param
 from dse._store import ResultStore
+from dse.engines._random import draw_unseen
 
 #: Seconds between polls while waiting for a design another worker is evaluating.
 WAIT_POLL_S = 0.05
 #: Retries of a trial whose worker died (Optuna's heartbeat).
 MAX_RETRY = 2
+#: Repeated proposals in a row, in one process, before a random unseen design is queued.
+REPEATS_BEFORE_FILL = 3
 
 
 class EvaluationFailed(Exception):
@@ -147,6 +153,8 @@ class _Objective:
         self.number = number
         self.first = number * spec.evaluations
         self.on_record = on_record
+        self._repeats = 0
+        self._rng = np.random.default_rng(zlib.crc32(queue.owner.encode()))
 
     def done(self) -> bool:
         return stored_count(self.store, self.first, self.spec.evaluations) >= self.spec.evaluations
@@ -164,8 +172,7 @@ class _Objective:
             if measured is None:
                 self.queue.post(self.number, [(trial.number, prepared)])
                 if not self._claim(prepared.cache_key):
-                    trial.set_user_attr("repeat", "another worker evaluated this design")
-                    raise optuna.TrialPruned("another worker evaluated this design")
+                    self._repeat(trial, "another worker evaluated this design")
                 outcome = attempt(self.ctx, prepared.candidate, prepared.seed)
                 if isinstance(outcome, Measured) and self.cache is not None:
                     self.cache.put(prepared.cache_key, outcome.to_dict())
@@ -177,17 +184,32 @@ class _Objective:
         elif stored is None:
             stored = self._store(lambda i: {**prepared.record, "index": i})
         elif not _is_retry(trial):
-            trial.set_user_attr("repeat", "design stored by an earlier trial")
-            raise optuna.TrialPruned("design stored by an earlier trial")
+            self._repeat(trial, "design stored by an earlier trial")
         if stored is None:
             trial.study.stop()
             raise optuna.TrialPruned("the run has its evaluations")
+        self._repeats = 0
         if stored["error"] is not None:
             trial.set_user_attr("failed", f"{stored['error']['type']}: {stored['error']['message']}")
             raise EvaluationFailed(stored["reason"])
         for budget in self.spec.budgets:
             trial.set_constraint(budget.key, float(stored["constraints"][budget.key]))
         return [float(v) for v in minimised_vector(stored["objectives"], self.spec.objectives)]
+
+    def _repeat(self, trial: Trial, why: str) -> None:
+        """Prune a repeated design; after ``REPEATS_BEFORE_FILL`` in a row, queue a uniformly
+        drawn design the run has not stored, so a sampler stuck on its own repeats (NSGA-II on
+        a small space) keeps the search moving."""
+        trial.set_user_attr("repeat", why)
+        self._repeats += 1
+        if self._repeats >= REPEATS_BEFORE_FILL:
+            self._repeats = 0
+            space = self.spec.space
+            stored = {space.key(r["candidate"]) for r in self.store.records()
+                      if r["index"] // self.spec.evaluations == self.number}
+            for candidate in draw_unseen(space, self._rng, 1, stored.__contains__):
+                trial.study.enqueue_trial(candidate, user_attrs={"origin": "random-fill"})
+        raise optuna.TrialPruned(why)
 
     def _measured(self, key: str) -> Measured | None:
         outcome = self.queue.outcomes([key]).get(key)

@@ -17,16 +17,9 @@ import pytest
 
 from dse import load_run
 from dse.cli import main
+from tests.dse._fakes import TINY_REAL_SPACE_YAML
 
-SPACE = """\
-neurons: [16, 24, 32, 48]
-weight_bits: [4, 8, 16]
-inhibition: [population, direct]
-rule: [baseline, spikedyn]
-timesteps: [60, 100]
-inhibition_strength: 60.0
-family: stdp
-"""
+SPACE = TINY_REAL_SPACE_YAML
 
 #: Tiny fidelity: a design simulates in about a tenth of a second.
 FAST = ["--train-samples", "40", "--test-samples", "40", "--workers", "1", "--no-cache"]

@@ -19,16 +19,9 @@ import sqlalchemy as sa
 from dse import explore, load_run
 from dse._db import open_engine
 from dse._status import run_status
-from tests.dse._fakes import FakeModels, options
+from tests.dse._fakes import TINY_REAL_SPACE_YAML, FakeModels, options
 
-SPACE = """\
-neurons: [16, 24, 32, 48]
-weight_bits: [4, 8, 16]
-inhibition: [population, direct]
-rule: [baseline, spikedyn]
-timesteps: [60, 100]
-inhibition_strength: 60.0
-"""
+SPACE = TINY_REAL_SPACE_YAML
 #: Tiny fidelity: a design simulates in about a tenth of a second.
 TINY = ["--train-samples", "40", "--test-samples", "40", "--no-cache"]
 ROOT = Path(__file__).resolve().parents[2]
