@@ -143,7 +143,7 @@ class ExploreOptions:
 
     def to_args(self) -> list[str]:
         """The ``dse explore`` arguments that reproduce these options (defaults left out;
-        profiles always listed)."""
+        profiles always listed; database passwords masked, since the command is recorded)."""
         args: list[str] = []
         for profile in self.profiles:
             args += ["--profile", profile]
@@ -152,7 +152,8 @@ class ExploreOptions:
             if spec.name == "profiles" or value == spec.default:
                 continue
             option = "--" + spec.name.replace("_", "-")
-            args += [option] if value is True else [option, str(value)]
+            text = safe_url(str(value)) if "://" in str(value) else str(value)
+            args += [option] if value is True else [option, text]
         return args
 
 

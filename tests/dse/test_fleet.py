@@ -160,3 +160,10 @@ def test_a_dead_workers_trial_is_retried_with_the_same_design(tmp_path: Path) ->
     retried = [t for t in trials if t.system_attrs.get("failed_trial") == dead.number]
     assert len(retried) == 1 and retried[0].params == params
     assert retried[0].state == optuna.trial.TrialState.COMPLETE
+
+
+def test_recorded_commands_mask_database_passwords() -> None:
+    from dse import ExploreOptions
+
+    args = ExploreOptions(store="postgresql+psycopg://dse:secret@db/dse", run="r").to_args()
+    assert "postgresql+psycopg://dse:***@db/dse" in args and "secret" not in " ".join(args)
