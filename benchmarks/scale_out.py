@@ -17,7 +17,7 @@ record (``run.json``'s ``timings.wall_s``). The server is a throw-away PostgreSQ
 (tests/_postgres.py) unless ``--store URL`` names one. The machine is shared: the load average
 is recorded with every table.
 
-Usage: ``python benchmarks/scale_out.py [--store URL] [--real N] [--trivial N]``.
+Usage: ``python benchmarks/scale_out.py [--store URL] [--real N] [--trivial N] [--no-record]``.
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--store", help="PostgreSQL URL (default: a throw-away server)")
     parser.add_argument("--real", type=int, default=24, help="real evaluations per run")
     parser.add_argument("--trivial", type=int, default=600, help="trivial evaluations")
+    parser.add_argument("--no-record", action="store_true", help="print only")
     args = parser.parse_args()
     server = None if args.store else PostgresServer.start()
     url = args.store or server.new_database()  # type: ignore[union-attr]
@@ -126,6 +127,8 @@ def main() -> None:
               f" | {'yes' if ceiling >= TARGET_CEILING else 'no'} |"]
     table = "\n".join(lines)
     print(table)
+    if args.no_record:
+        return
     record("Scale-out through PostgreSQL (dse worker)", table, [
         f"1-min load average when the runs started: {load:.1f} (the 2 cores are shared)",
         f"real evaluations: digits, {REAL['train_samples']} training and "
