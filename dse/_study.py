@@ -27,6 +27,7 @@ unlike the other engines its results depend on the workers' timing.
 from __future__ import annotations
 
 import time
+import warnings
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from typing import Any
 import numpy as np
 import optuna
 import sqlalchemy as sa
+from optuna.exceptions import ExperimentalWarning
 from optuna.samplers import BaseSampler, NSGAIISampler, TPESampler
 from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.trial import Trial
@@ -87,10 +89,16 @@ class SharedStudy:
     population: int
 
     def rdb(self) -> RDBStorage:
-        """The storage, with heartbeats and the retry of stale trials."""
+        """The storage, with heartbeats and the retry of stale trials (experimental in Optuna
+        since 2.8 and still the documented way; the warnings are silenced)."""
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if self.storage.startswith("sqlite"):
             kwargs = {"connect_args": {"timeout": 30}}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExperimentalWarning)
+            return self._rdb(kwargs)
+
+    def _rdb(self, kwargs: dict[str, Any]) -> RDBStorage:
         return RDBStorage(
             self.storage, engine_kwargs=kwargs,
             heartbeat_interval=max(1, round(self.lease_s / 3)),
@@ -114,7 +122,9 @@ class SharedStudy:
                                         directions=["minimize"] * len(self.objectives))
             if study.user_attrs.get("space") is None:
                 study.set_user_attr("space", self.space.to_dict())
-                study.set_metric_names([o.key for o in self.objectives])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ExperimentalWarning)
+                    study.set_metric_names([o.key for o in self.objectives])
 
 
 def _suggest(trial: Trial, param: Param) -> Any:
@@ -128,7 +138,9 @@ def _suggest(trial: Trial, param: Param) -> Any:
 def _is_retry(trial: Trial) -> bool:
     """Whether ``trial`` retries a trial whose worker died (Optuna's heartbeat retry)."""
     frozen = trial.study._storage.get_trial(trial._trial_id)
-    return RetryHeartbeatStaleTrialCallback.retried_trial_number(frozen) is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        return RetryHeartbeatStaleTrialCallback.retried_trial_number(frozen) is not None
 
 
 def stored_count(store: ResultStore, first: int, count: int) -> int:
@@ -266,4 +278,7 @@ def optimize_shared(
             except (RuntimeError, optuna.exceptions.UpdateFinishedTrialError):
                 # this process's trial was failed as stale (a heartbeat came too late,
                 # optuna#5470); its record is stored, the next trial carries on
+                continue
+            except (optuna.exceptions.StorageInternalError, sa.exc.OperationalError):
+                time.sleep(1.0)  # the database was busy or unreachable for a moment
                 continue
