@@ -133,7 +133,7 @@ class ExploreOptions:
     timing: str | None = None
     workers: int | None = None
     out: Path | None = None
-    cache: Path | None = None
+    cache: Path | str | None = None
     no_cache: bool = False
     robust: bool = False
     store: str | None = None
@@ -707,7 +707,7 @@ def _run_dict(
         "simulator": plan.settings.key_dict(),
         "evaluations_requested": options.evaluations,
         "workers": plan.workers,
-        "cache": str(cache_path) if cache_path is not None else None,
+        "cache": safe_url(str(cache_path)) if cache_path is not None else None,
         "counts": record_counts(records)
         | {"resumed": counters.resumed, "simulated": counters.simulated},
         "timings": {"started": started, "finished": _now(), "wall_s": wall_s},

@@ -243,7 +243,8 @@ def explore_command(
                                   "the same command with the same --out resumes.")
     ] = None,
     cache: Annotated[
-        Path | None, typer.Option(help="Evaluation cache file (default: user cache dir).")
+        str | None, typer.Option(help="Evaluation cache: a SQLite file or a database URL "
+                                 "(default: a file in the user cache dir).")
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
@@ -294,7 +295,7 @@ def explore_command(
         timing=timing,
         workers=workers,
         out=out,
-        cache=cache,
+        cache=None if cache is None else (cache if "://" in cache else Path(cache)),
         no_cache=no_cache,
         store=store,
         run=run,

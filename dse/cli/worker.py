@@ -22,9 +22,11 @@ def worker(
     lease: Annotated[float, typer.Option(help="Seconds a claimed design stays with this "
                                          "worker if it stops renewing it (killed).")
                      ] = DEFAULT_LEASE_S,
-    cache: Annotated[Path | None, typer.Option(
-        help="Evaluation cache file or URL (default: the user cache dir).")] = None,
-    no_cache: Annotated[bool, typer.Option(help="Neither read nor write the cache.")] = False,
+    cache: Annotated[str | None, typer.Option(
+        help="Evaluation cache: a SQLite file or a database URL (default: a file in the user "
+             "cache dir).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the cache.")] = False,
     wait: Annotated[float, typer.Option(help="Seconds to wait for the run to be started.")
                     ] = 600.0,
 ) -> None:

@@ -132,3 +132,10 @@ def test_reals_in_different_rounding_buckets_get_different_keys() -> None:
 def test_every_dependency_changes_the_key(change: dict) -> None:
     candidate = {"neurons": 100}
     assert cache_key(candidate, **KEY_ARGS) != cache_key(candidate, **(KEY_ARGS | change))
+
+
+def test_the_cache_opens_a_database_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'team-cache.sqlite'}"
+    EvaluationCache(url).put("k", {"a": 1})
+    assert EvaluationCache(url).get("k") == {"a": 1}
+    assert (tmp_path / "team-cache.sqlite").is_file()
