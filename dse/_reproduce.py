@@ -244,7 +244,7 @@ def reproduce(options: ReproduceOptions, progress: Progress | None = None) -> Re
         sim.SimConfig(**arm.config)
     out = options.out or Path("runs") / f"reproduce-{options.paper}"
     out.mkdir(parents=True, exist_ok=True)
-    store = ResultStore(out / STORE_NAME)
+    store = ResultStore(out / STORE_NAME, "reproduce")
     cache = EvaluationCache(options.cache or default_cache_path())
     version = code_version()
     results: dict[str, list[dict[str, Any]]] = {}
