@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _record import record
 
 import sim
 from costmodels import Activity, SNNDesign, estimate, fit_activity_model
 from dse import PRESCREEN_MARGIN, default_space
 from hwprofiles import list_profiles, load_profile
 from snn_dse.domains import applies
-
-from _record import record
 
 DATA = Path(__file__).with_name("data")
 #: The fidelity of ``dse explore``'s defaults (1,000 training and 400 test samples), so that

@@ -26,14 +26,6 @@ from costmodels._calibration import (
     read_measurements,
 )
 from costmodels._design import DesignArrays, SNNDesign
-from costmodels._layered import (
-    LayeredActivity,
-    LayeredCost,
-    LayeredDesign,
-    break_even_spike_rate,
-    estimated_activity,
-    price_layered,
-)
 from costmodels._estimate import (
     DEFAULT_FAMILY,
     access_density,
@@ -44,6 +36,14 @@ from costmodels._estimate import (
     price,
 )
 from costmodels._latency import TIMING_MODES
+from costmodels._layered import (
+    LayeredActivity,
+    LayeredCost,
+    LayeredDesign,
+    break_even_spike_rate,
+    estimated_activity,
+    price_layered,
+)
 from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
 from costmodels._network import (
     COMPONENTS,

@@ -119,6 +119,7 @@ def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None
         f"simulated designs of the default space ({', '.join(datasets)}). Do not edit by hand.\n"
         "Per phase and target: coefficients of the features 1, ln N, ln T, population,\n"
         'spikedyn, ln(inhibition mV / 120) in log space.\n"""\n\n'
-        f"FITTED: dict[str, dict[str, list[float]]] = {pprint.pformat(coefficients, width=96)}\n"
+        "FITTED: dict[str, dict[str, list[float]]] = (\n"
+        f"{pprint.pformat(coefficients, width=96)}\n)\n"
     )
     path.write_text(text)

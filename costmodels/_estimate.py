@@ -20,13 +20,13 @@ from costmodels._energy import (
     structural_counts,
 )
 from costmodels._latency import TIMING_MODES, latency, wall_time
+from costmodels._layered import place_layered
 from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
 from costmodels._network import STDP_FAMILY, Network, access_bits, build_network, component_bytes
 from costmodels._ops import op_fields
 from costmodels._report import CostReport
 from hwprofiles import DeviceProfile, format_si
 from snn_dse.domains import FLOAT_BITS
-from snn_dse.errors import InputError
 
 DEFAULT_FAMILY = STDP_FAMILY
 
@@ -185,14 +185,19 @@ def check_limits(design: Any, profile: DeviceProfile,
                  family: str = DEFAULT_FAMILY) -> list[str]:
     """Reasons ``design`` cannot run on ``profile`` (empty when it fits), each starting with
     "does not fit". An ``SNNDesign`` goes through the mapper (memory levels, cores, fan-in);
-    a ``LayeredDesign`` (priced by ``costmodels._layered``) is checked against the device's
-    neuron capacity (cores x neurons per core). Both: supported precision, ``max_neurons``."""
+    a ``LayeredDesign`` (priced by ``costmodels._layered``) is packed into the memory levels
+    (``place_layered``) and checked against the device's neuron capacity (cores x neurons
+    per core). Both: supported precision, ``max_neurons``."""
     problems = []
     if isinstance(design, SNNDesign):
         net, mapping = map_designs(profile, DesignArrays.from_designs([design]), family)
         reason = fit_reason(profile, net, mapping, 0)
         problems += [reason] if reason else []
-    elif profile.cores is not None and profile.cores.neurons is not None:
+    else:
+        memory = place_layered(profile, design).fit_reason
+        problems += [memory] if memory else []
+    if (not isinstance(design, SNNDesign) and profile.cores is not None
+            and profile.cores.neurons is not None):
         capacity = int(profile.cores.count.value * profile.cores.neurons.value)
         total = design.neurons + design.inhibitory_neurons
         if total > capacity:

@@ -6,7 +6,8 @@ Per phase and target: coefficients of the features 1, ln N, ln T, population,
 spikedyn, ln(inhibition mV / 120) in log space.
 """
 
-FITTED: dict[str, dict[str, list[float]]] = {'infer': {'exc_spikes': [1.047669, 0.277744, 0.033032, 0.726905, -0.127655, -0.015871],
+FITTED: dict[str, dict[str, list[float]]] = (
+{'infer': {'exc_spikes': [1.047669, 0.277744, 0.033032, 0.726905, -0.127655, -0.015871],
            'inh_per_exc': [-0.064316, 0.000475, 0.011293, 0.0, -0.007172, -0.001575],
            'input_boost': [7.352571, -0.493773, -1.34717, -0.498713, 0.528258, -0.008445],
            'presentations': [6.024088, -0.412541, -1.226947, -0.414626, 0.461044, 0.009845]},
@@ -17,3 +18,4 @@ FITTED: dict[str, dict[str, list[float]]] = {'infer': {'exc_spikes': [1.047669, 
            'normalisation': [1.914835, 0.094968, -0.150759, 0.768037, -1.976555, 0.01452],
            'potentiation': [0.685436, -0.17124, 0.182919, -0.390097, -0.994341, 0.052043],
            'presentations': [6.619275, -0.165835, -1.614511, -0.968637, 0.321144, 0.016581]}}
+)

@@ -8,7 +8,7 @@ import numpy as np
 from costmodels._activity import DT_S
 from costmodels._energy import Counts
 from hwprofiles import DeviceProfile
-from snn_dse.domains import TIMING_MODES
+from snn_dse.domains import TIMING_MODES as TIMING_MODES
 
 
 def latency(profile: DeviceProfile, counts: Counts, bits_per_level: np.ndarray,

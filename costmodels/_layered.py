@@ -26,8 +26,11 @@ the profile's ``synaptic_op`` where it has no tables (a dense device's op is a M
 Memory components (bytes): ``weights`` (synapses x weight_bits + biases), ``isi_parameters``
 (``imsnn``: mu and sigma per synapse at weight_bits), ``neuron_state`` (spiking: one membrane
 per neuron; ANN: the activations of the two widest consecutive layers, double-buffered),
-``isi_counters`` (``imsnn``: one phi per presynaptic neuron, ceil(log2(T + 1)) bits). Each is
-placed in the smallest level that holds it. Traffic: a weight read per synaptic op or MAC
+``isi_counters`` (``imsnn``: one phi per presynaptic neuron, ceil(log2(T + 1)) bits). They are
+packed by the mapper's rule (``costmodels._mapping.pack``: capacity shared, innermost first by
+bits moved per bit stored under the estimated activity, written components never in a
+read-only level); a component no level can take makes the design not fit (``fits``,
+``fit_reason``) and is priced in the outermost level. Traffic: a weight read per synaptic op or MAC
 (imsnn: three words: w, mu, sigma), neuron state read and written per update, phi read and
 written per presynaptic neuron and step.
 
@@ -47,6 +50,8 @@ from typing import Any
 
 import numpy as np
 
+from costmodels._mapping import pack, unplaced_reason
+from costmodels._network import MemoryComponent, Written
 from costmodels._ops import op_energy, op_fields
 from hwprofiles import DeviceProfile
 from snn_dse.domains import CODINGS, FLOAT_BITS, LAYERED_FAMILIES
@@ -193,12 +198,22 @@ class LayeredCost:
     latency_train_s: float
     ops_infer: dict[str, float] = field(default_factory=dict)
     figures: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    fit_reason: str | None = None
+    memory_levels: dict[str, dict[str, float | None]] = field(default_factory=dict)
+
+    @property
+    def fits(self) -> bool:
+        """True when every memory component has a level (``fit_reason`` is None)."""
+        return self.fit_reason is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "family": self.family,
             "layers": list(self.layers),
+            "fits": self.fits,
+            "fit_reason": self.fit_reason,
             "memory_bytes": dict(self.memory_bytes),
+            "memory_levels": {k: dict(v) for k, v in self.memory_levels.items()},
             "placement": dict(self.placement),
             "energy_per_sample_j": {"train": dict(self.energy_train_j),
                                     "infer": dict(self.energy_infer_j)},
@@ -275,11 +290,58 @@ def memory_bits(design: LayeredDesign) -> dict[str, float]:
     }
 
 
-def _place(profile: DeviceProfile, nbytes: dict[str, int]) -> dict[str, int]:
-    capacity = [lvl.capacity.value if lvl.capacity else math.inf for lvl in profile.memory]
-    last = len(capacity) - 1
-    return {name: next((i for i, c in enumerate(capacity) if size <= c), last)
-            for name, size in nbytes.items()}
+#: When each component is written at run time (the mapper's read-only rule).
+_WRITTEN: dict[str, Written] = {"weights": "training", "isi_parameters": "training",
+                                "neuron_state": "always", "isi_counters": "always"}
+
+
+@dataclass(frozen=True)
+class LayeredPlacement:
+    """Where a layered design's components live: ``level`` (component -> level index, the
+    outermost where nothing could take it), ``used``/``capacity`` bytes per level, and
+    ``fit_reason`` (None when every component was placed)."""
+
+    level: dict[str, int]
+    used: np.ndarray
+    capacity: np.ndarray
+    fit_reason: str | None
+
+
+def place_layered(profile: DeviceProfile, design: LayeredDesign) -> LayeredPlacement:
+    """Pack ``design``'s memory components into ``profile``'s levels (module docstring)."""
+    bits = memory_bits(design)
+    comps = [MemoryComponent(name, np.array([b]), _WRITTEN[name], (), ())
+             for name, b in bits.items()]
+    moved = {name: 0.0 for name in bits}
+    for training in (False, True):
+        ops = executed_operations(profile, design, estimated_activity(design, training=training),
+                                  training)
+        for name, (read, write) in _traffic(design, ops).items():
+            moved[name] += read + write
+    density = {name: np.array([moved.get(name, 0.0) / max(b, 1.0)]) for name, b in bits.items()}
+    placement, used, capacity, unplaced = pack(profile, comps, 1, density)
+    reason = None
+    if unplaced[0] >= 0:
+        comp = comps[int(unplaced[0])]
+        reason = unplaced_reason(profile, comp, float(comp.nbytes[0]), capacity, used[:, 0])
+    last = len(profile.memory) - 1
+    level = {name: int(idx[0]) if idx[0] >= 0 else last for name, idx in placement.items()}
+    return LayeredPlacement(level, used[:, 0], capacity, reason)
+
+
+def _traffic(design: LayeredDesign, ops: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+    """(read bits, write bits) per sample of each component for the operations ``ops``."""
+    words = 3 if design.family == "imsnn" else 1
+    updates = ops["neuron_active"] + ops["neuron_idle"] + ops["activations"]
+    phi_bits = math.ceil(math.log2(design.timesteps + 1))
+    isi_pre = (design.layers[0] if design.coding == "rate" else 0) + sum(design.layers[1:-1])
+    return {
+        "weights": ((ops["synaptic_ops"] * words + ops["macs"] + ops["weight_updates"])
+                    * design.weight_bits, ops["weight_updates"] * design.weight_bits),
+        "neuron_state": (updates * design.state_bits, updates * design.state_bits),
+        "isi_counters": ((isi_pre * design.timesteps * phi_bits,) * 2
+                         if design.family == "imsnn" else (0.0, 0.0)),
+    }
 
 
 def executed_operations(profile: DeviceProfile, design: LayeredDesign,
@@ -332,7 +394,8 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
     train = train or estimated_activity(design, training=True)
     bits = memory_bits(design)
     nbytes = {k: math.ceil(v / 8) for k, v in bits.items()}
-    placement = _place(profile, nbytes)
+    packed = place_layered(profile, design)
+    placement = packed.level
     e_syn, e_mac = synaptic_op_energy(profile, design), mac_energy(profile, design)
     e_active, e_idle, e_relu = _neuron_energies(profile, design)
     fl = design.weight_bits == FLOAT_BITS
@@ -344,20 +407,11 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
     e_learn = profile.events.learning_update.value if profile.events.learning_update else (
         sum(_op(profile, op, design.weight_bits, fl) for op in ("multiply", "add", "compare")))
     leakage = sum((lvl.leakage.value for lvl in profile.memory if lvl.leakage), 0.0)
-    words = 3 if design.family == "imsnn" else 1
-    phi_bits = math.ceil(math.log2(design.timesteps + 1))
-    isi_pre = (design.layers[0] if design.coding == "rate" else 0) + sum(design.layers[1:-1])
     results: dict[str, tuple[dict[str, float], float, dict[str, float]]] = {}
     for phase, activity in (("infer", infer), ("train", train)):
         ops = executed_operations(profile, design, activity, phase == "train")
         updates = ops["neuron_active"] + ops["neuron_idle"] + ops["activations"]
-        traffic = {  # (read bits, write bits) per component
-            "weights": ((ops["synaptic_ops"] * words + ops["macs"] + ops["weight_updates"])
-                        * design.weight_bits, ops["weight_updates"] * design.weight_bits),
-            "neuron_state": (updates * design.state_bits, updates * design.state_bits),
-            "isi_counters": ((isi_pre * design.timesteps * phi_bits,) * 2
-                             if design.family == "imsnn" else (0.0, 0.0)),
-        }
+        traffic = _traffic(design, ops)
         parts = {
             "synaptic_ops": ops["synaptic_ops"] * e_syn + ops["isi_multiplies"] * e_mul,
             "macs": ops["macs"] * e_mac,
@@ -385,6 +439,12 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
         latency_s=results["infer"][1], latency_train_s=results["train"][1],
         ops_infer=results["infer"][2],
         figures=_figures(profile, design, {k: names[v] for k, v in placement.items()}),
+        fit_reason=packed.fit_reason,
+        memory_levels={
+            lvl.name: {"used_bytes": float(packed.used[j]),
+                       "capacity_bytes": None if math.isinf(packed.capacity[j])
+                       else float(packed.capacity[j])}
+            for j, lvl in enumerate(profile.memory)},
     )
 
 

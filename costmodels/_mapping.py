@@ -20,11 +20,12 @@ a message travels the mean Manhattan distance between routers of the used block
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from costmodels._network import Network
+from costmodels._network import MemoryComponent, Network
 from hwprofiles import DeviceProfile, format_si
 
 
@@ -57,10 +58,12 @@ def writes_at_run_time(written: str) -> bool:
     return written != "never"
 
 
-def pack(profile: DeviceProfile, net: Network, density: dict[str, np.ndarray]
+def pack(profile: DeviceProfile, comps: Sequence[MemoryComponent], size: int,
+         density: dict[str, np.ndarray]
          ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
-    """(placement, used bytes (levels, designs), capacity (levels,), first unplaced index)."""
-    levels, comps, size = profile.memory, net.components, net.size
+    """Pack ``size`` designs' components (module doc): (placement, used bytes (levels,
+    designs), capacity (levels,), first unplaced component index, -1 when all placed)."""
+    levels = profile.memory
     capacity = np.array([lvl.capacity.value if lvl.capacity else np.inf for lvl in levels])
     allowed = np.array([[not (lvl.read_only and writes_at_run_time(c.written)) for c in comps]
                         for lvl in levels])  # (levels, components)
@@ -94,7 +97,7 @@ def _mesh_hops(routers: np.ndarray) -> np.ndarray:
 
 def map_network(profile: DeviceProfile, net: Network, density: dict[str, np.ndarray]) -> ChipMapping:
     """Place ``net`` on ``profile`` (module doc); ``density`` orders the packing."""
-    placement, used, capacity, unplaced = pack(profile, net, density)
+    placement, used, capacity, unplaced = pack(profile, net.components, net.size, density)
     size = net.size
     zero = np.zeros(size)
     cores_spec = profile.cores
@@ -172,18 +175,8 @@ def fit_reason(profile: DeviceProfile, net: Network, m: ChipMapping, i: int) -> 
     reasons = []
     if m.unplaced[i] >= 0:
         comp = net.components[int(m.unplaced[i])]
-        need = float(comp.nbytes[i])
-        parts = []
-        for j, lvl in enumerate(profile.memory):
-            if lvl.read_only and writes_at_run_time(comp.written):
-                parts.append(f"{lvl.name} is read-only at run time and {comp.name} is written "
-                             f"{'during training' if comp.written == 'training' else 'every step'}")
-            else:
-                free = m.capacity[j] - m.used[j, i]
-                parts.append(f"{lvl.name} has {format_si(free, 'B')} free of "
-                             f"{format_si(m.capacity[j], 'B')}")
-        reasons.append(f"does not fit: {comp.name} ({format_si(need, 'B')}) fits in no memory "
-                       f"level ({'; '.join(parts)})")
+        reasons.append(unplaced_reason(profile, comp, float(comp.nbytes[i]), m.capacity,
+                                       m.used[:, i]))
     if m.cores[i] > m.core_limit:
         reasons.append(f"does not fit: needs {int(m.cores[i])} cores, the device has "
                        f"{int(m.core_limit)} (neurons and synapse memory per core)")
@@ -193,3 +186,19 @@ def fit_reason(profile: DeviceProfile, net: Network, m: ChipMapping, i: int) -> 
             reasons.append(f"does not fit: fan-in of population {pop} is "
                            f"{int(limit + over[i])} axons, above {int(limit)} per core")
     return "; ".join(reasons)
+
+
+def unplaced_reason(profile: DeviceProfile, comp: MemoryComponent, need: float,
+                    capacity: np.ndarray, used: np.ndarray) -> str:
+    """Why ``comp`` (``need`` bytes) fits in no level: each level's free bytes (``capacity``
+    minus ``used``, per level) or that it is read-only while ``comp`` is written."""
+    parts = []
+    for j, lvl in enumerate(profile.memory):
+        if lvl.read_only and writes_at_run_time(comp.written):
+            parts.append(f"{lvl.name} is read-only at run time and {comp.name} is written "
+                         f"{'during training' if comp.written == 'training' else 'every step'}")
+        else:
+            parts.append(f"{lvl.name} has {format_si(capacity[j] - used[j], 'B')} free of "
+                         f"{format_si(capacity[j], 'B')}")
+    return (f"does not fit: {comp.name} ({format_si(need, 'B')}) fits in no memory level "
+            f"({'; '.join(parts)})")

@@ -176,12 +176,12 @@ def diehl_cook(d: DesignArrays) -> Network:
                    weight_bits=w, extra_bits=zero, plastic=False, activity="inhibitory",
                    component="inhibitory_weights"),
     )
-    learning = ("learning", w, "train")
+    learning: Access = ("learning", w, "train")
     components = (
         MemoryComponent("input_weights", d.inputs * n * w, "training",
                         reads=(("synaptic", w, "both"), learning), writes=(learning,)),
         MemoryComponent("inhibitory_weights",
-                        sum(p.stored_bits for p in projections[1:]), "never",
+                        sum((p.stored_bits for p in projections[1:]), zero), "never",
                         reads=(("inhibitory", w, "both"),), writes=()),
         MemoryComponent("neuron_state", (n + inh) * s, "always",
                         reads=(("neuron_updates", s, "both"),),

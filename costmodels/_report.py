@@ -14,15 +14,16 @@ class CostReport:
     level name (None when no level can hold it); ``fits``/``fit_reason``: whether the design
     fits the device and why not; ``memory_levels``: level -> ``{used_bytes, capacity_bytes}``
     (capacity None when unbounded); ``mapping``: ``cores``, ``hops_per_spike``, ...;
-    ``timing``: ``mode`` (afap or realtime), busy and wall seconds per sample; ``energy_train_j`` / ``energy_infer_j``: component -> J per sample (with
-    ``total``); ``latency_s``: inference latency per sample (s); ``latency_train_s``: training
-    latency per sample (s); ``figures``: component -> profile numbers that priced it.
+    ``timing``: ``mode`` (afap or realtime), busy and wall seconds per sample;
+    ``energy_train_j`` / ``energy_infer_j``: component -> J per sample (with ``total``);
+    ``latency_s``: inference latency per sample (s); ``latency_train_s``: training latency
+    per sample (s); ``figures``: component -> profile numbers that priced it.
     """
 
     profile: str
     activity_source: str
     memory_bytes: dict[str, int]
-    placement: dict[str, str]
+    placement: dict[str, str | None]
     energy_train_j: dict[str, float]
     energy_infer_j: dict[str, float]
     latency_s: float

@@ -145,9 +145,9 @@ def ranges_many(designs: pd.DataFrame | Mapping[str, Any], profile: DeviceProfil
                 mean_intensity: float, max_rate_hz: float) -> pd.DataFrame:
     """Vectorised corners of many designs with estimated activity: for each key of
     :data:`RANGED_COLUMNS` the columns ``<key>_low``, ``<key>`` (nominal) and ``<key>_high``."""
-    kwargs = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
     both = corners(profile)
-    priced = {side: estimate_many(designs, p, **kwargs)
+    priced = {side: estimate_many(designs, p, mean_intensity=mean_intensity,
+                                  max_rate_hz=max_rate_hz)
               for side, p in (("low", both.low), ("nominal", profile), ("high", both.high))}
     columns: dict[str, Any] = {}
     for key, column in RANGED_COLUMNS.items():

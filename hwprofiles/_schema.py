@@ -34,8 +34,8 @@ from pydantic_core import PydanticCustomError
 
 from hwprofiles._ranges import default_tolerance, parse_tolerance
 from hwprofiles._units import expected, quantity_to_si
-from snn_dse.yamlfile import StrictModel, at, unknown_key_error
 from snn_dse.domains import TIMING_MODES
+from snn_dse.yamlfile import StrictModel, at, unknown_key_error
 
 SCHEMA_VERSION = 1
 Basis = Literal["measured", "simulated", "datasheet", "derived", "assumed"]

@@ -190,6 +190,8 @@ def _cost_layered(device: DeviceProfile, family: str, layers: tuple[int, ...], w
     if as_json:
         stdout.print_json(json.dumps(data))
         return
+    if report.fit_reason:
+        stderr.print(f"[yellow]warning:[/] {escape(report.fit_reason)} on {device.id}")
     stdout.print(f"[bold]{report.profile}[/]: {family} {'-'.join(map(str, layers))}, "
                  f"{weight_bits}-bit weights, {design.steps} steps, {coding} coding "
                  f"(activity {report.activity_source})")
@@ -224,9 +226,9 @@ def _print_report(report: CostReport, design: SNNDesign, ranges: dict[str, Any])
                        _sources(report.figures.get(name, [])))
     stdout.print(memory)
     levels = Table("memory level", "used", "capacity", title="Memory levels")
-    for name, level in report.memory_levels.items():
-        cap = level["capacity_bytes"]
-        levels.add_row(name, format_si(level["used_bytes"], "B"),
+    for level_name, usage in report.memory_levels.items():
+        cap = usage["capacity_bytes"]
+        levels.add_row(level_name, format_si(usage["used_bytes"] or 0, "B"),
                        format_si(cap, "B") if cap is not None else "unbounded")
     stdout.print(levels)
     m = report.mapping

@@ -159,3 +159,35 @@ def test_fits_implies_every_level_within_capacity(design: SNNDesign, profile_id:
     if m.fits[0]:
         assert within and all(p[0] >= 0 for p in m.placement.values())
     assert within  # a component that does not fit is placed nowhere, never overfills a level
+
+
+@pytest.mark.parametrize("profile_id", ["cortex_m4_stm32l452", "generic_asic_45nm"])
+@pytest.mark.parametrize("hidden", [16, 256, 4096])
+def test_layered_designs_share_capacity_and_never_overflow_a_level(profile_id: str,
+                                                                   hidden: int) -> None:
+    """The layered families go through the same packing: a fitting design holds no level
+    beyond its capacity, and one that does not fit says which component and level."""
+    from costmodels import LayeredDesign, check_limits, price_layered
+
+    profile = load_profile(profile_id)
+    design = LayeredDesign("imsnn", (784, hidden, 10), weight_bits=16)
+    cost = price_layered(profile, design)
+    for level in cost.memory_levels.values():
+        if cost.fits and level["capacity_bytes"] is not None:
+            assert level["used_bytes"] <= level["capacity_bytes"]
+    if cost.fits:
+        assert not any(r.startswith("does not fit: weights") for r in check_limits(design, profile))
+    else:
+        assert "does not fit" in (cost.fit_reason or "")
+        assert any("does not fit" in r for r in check_limits(design, profile))
+
+
+def test_layered_weights_written_in_training_never_go_to_flash() -> None:
+    from costmodels import LayeredDesign, price_layered
+
+    mcu = load_profile("cortex_m4_stm32l452")
+    small = price_layered(mcu, LayeredDesign("surrogate", (64, 16, 10), weight_bits=8))
+    assert small.fits and small.placement["weights"] != "flash"
+    big = price_layered(mcu, LayeredDesign("surrogate", (784, 256, 10), weight_bits=32))
+    assert not big.fits
+    assert "weights" in (big.fit_reason or "") and "read-only" in (big.fit_reason or "")
