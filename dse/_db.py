@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,10 +137,13 @@ def insert_ignore(engine: Engine, table: sa.Table, values: Mapping[str, Any]) ->
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING <key>`` of ``values`` into ``table`` (its
     primary key), in ``engine``'s dialect: a second insert of the same key changes nothing, and
     returns no row (drivers do not agree on ``rowcount`` here; SQLite needs >= 3.35)."""
+    insert: Callable[[sa.Table], Any]
     if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        insert = postgresql_insert
     elif engine.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        insert = sqlite_insert
     else:
         raise InputError(f"unsupported database {engine.dialect.name}: use SQLite or PostgreSQL")
     key = list(table.primary_key.columns)

@@ -27,7 +27,6 @@ from dse._pipeline import EvalContext, Failure, Outcome, Prepared, attempt, work
 from dse._worker import POLL_S, Claimer, InlineExecutor, local_pool
 from snn_dse.errors import InputError
 
-
 #: Seconds to wait for the Dask scheduler before giving up.
 CONNECT_TIMEOUT_S = 15.0
 

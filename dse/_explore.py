@@ -365,7 +365,7 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     run_dir = options.out or Path("runs") / (options.run or stamp)
     run_name = options.run or run_dir.resolve().name
-    store = url_of(options.store) if shared else url_of(run_dir / STORE_NAME)
+    store = url_of(options.store if options.store is not None else run_dir / STORE_NAME)
     storage = options.storage
     if engine == "optuna" and storage is None:
         storage = store if shared else f"sqlite:///{(run_dir / OPTUNA_DB).resolve()}"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import reports
-
 from dse._claims import Running, TaskQueue
 from dse._objectives import DEFAULT_OBJECTIVES, parse_objectives
 from dse._store import ResultStore

@@ -56,8 +56,8 @@ class ResultStore:
             run = names[0]
         self.run = run
         if not create and self._row() is None:
-            names = ", ".join(run_names(url, option)) or "none"
-            raise InputError(f"--run: no run {run!r} in {_db.safe_url(url)} (it holds: {names})")
+            held = ", ".join(run_names(url, option)) or "none"
+            raise InputError(f"--run: no run {run!r} in {_db.safe_url(url)} (it holds: {held})")
 
     @property
     def path(self) -> str:

@@ -48,7 +48,6 @@ from dse._claims import TaskQueue
 from dse._objectives import Objective, minimised_vector
 from dse._pipeline import (
     EvalContext,
-    Failure,
     Measured,
     attempt,
     finish,
@@ -194,7 +193,8 @@ class _Objective:
             else:
                 stored = self._store(lambda i: finish(i, self.ctx, prepared, measured, True))
         elif stored is None:
-            stored = self._store(lambda i: {**prepared.record, "index": i})
+            record = prepared.record or {}
+            stored = self._store(lambda i: {**record, "index": i})
         elif not _is_retry(trial):
             self._repeat(trial, "design stored by an earlier trial")
         if stored is None:
@@ -274,7 +274,7 @@ def optimize_shared(
         while not objective.done():
             try:
                 study.optimize(objective, catch=(EvaluationFailed,),
-                               callbacks=[lambda s, _t, o=objective: o.done() and s.stop()])
+                               callbacks=[_stop_when_done(objective)])
             except (RuntimeError, optuna.exceptions.UpdateFinishedTrialError):
                 # this process's trial was failed as stale (a heartbeat came too late,
                 # optuna#5470); its record is stored, the next trial carries on
@@ -282,3 +282,13 @@ def optimize_shared(
             except (optuna.exceptions.StorageInternalError, sa.exc.OperationalError):
                 time.sleep(1.0)  # the database was busy or unreachable for a moment
                 continue
+
+
+def _stop_when_done(objective: _Objective) -> Callable[[optuna.Study, Any], None]:
+    """An Optuna callback that stops the study once ``objective`` has all its evaluations."""
+
+    def callback(study: optuna.Study, _trial: Any) -> None:
+        if objective.done():
+            study.stop()
+
+    return callback

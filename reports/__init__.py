@@ -33,7 +33,7 @@ _LAZY = {
     "reports._reproduction": ("format_claim_value", "reproduction_html"),
 }
 
-__all__ = sorted([
+__all__ = [
     "hypervolume",
     "hypervolume_history",
     "non_dominated_sort",
@@ -41,8 +41,8 @@ __all__ = sorted([
     "normalised_hypervolume",
     "pareto_mask",
     "robust_mask",
-    *(name for names in _LAZY.values() for name in names),
-])
+]
+__all__ += sorted(name for names in _LAZY.values() for name in names)
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

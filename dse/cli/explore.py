@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from dse._claims import DEFAULT_LEASE_S
 from dse._defaults import (
     DEFAULT_DATASET,
     DEFAULT_EVALUATIONS,
@@ -25,7 +26,6 @@ from dse._defaults import (
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,
 )
-from dse._claims import DEFAULT_LEASE_S
 from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout

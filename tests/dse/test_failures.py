@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from dse import ExplorationFailed, explore, load_run
+from dse._budgets import parse_budgets
 from dse._explore import _told_rows
 from dse._objectives import parse_objectives
-from dse._budgets import parse_budgets
 from tests.dse._fakes import FakeModels, options
 
 FAILING = FakeModels(fail_neurons=16)
@@ -44,7 +44,7 @@ def test_a_raising_evaluation_is_recorded_failed_and_the_run_goes_on(
     assert csv.loc[csv["error_type"].notna(), "error_message"].str.contains("simulated").all()
     html = (run_dir / "report.html").read_text()
     assert 'id="failed-table"' in html and "simulated failure" in html
-    assert "<th>Failed</th><td>%d</td>" % len(failed) in html
+    assert f"<th>Failed</th><td>{len(failed)}</td>" in html
 
 
 def test_optuna_is_told_a_fail_state(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_pymoo_is_told_worst_objectives_and_violated_constraints() -> None:
 
 def test_any_exception_still_writes_every_output(tmp_path: Path) -> None:
     def crash(state: object) -> None:
-        if getattr(state, "done") == 5:
+        if state.done == 5:
             raise RuntimeError("disk on fire")
 
     with pytest.raises(ExplorationFailed, match="RuntimeError: disk on fire; 5 evaluations "
