@@ -21,8 +21,9 @@ from SALib.sample import sobol as sobol_sample
 
 from costmodels import Activity, SNNDesign, estimate, sensitivity, uncertain_figures
 from hwprofiles import DeviceProfile, load_profile
+from snn_dse.domains import MNIST_MEAN_INTENSITY
 
-RATES = {"mean_intensity": 0.1307, "max_rate_hz": 63.75}
+RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
 DESIGNS = {
     "784-400 pop 8b": SNNDesign(784, 400, "population", 8),
     "784-100 direct 4b": SNNDesign(784, 100, "direct", 4, timesteps=250, rule="spikedyn"),

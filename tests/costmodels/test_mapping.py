@@ -21,10 +21,11 @@ from costmodels import (
     register_family,
 )
 from hwprofiles import DeviceProfile, list_profiles, load_profile
+from snn_dse.domains import MNIST_MEAN_INTENSITY
 from snn_dse.errors import InputError
 
 PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
-RATES = {"mean_intensity": 0.1307, "max_rate_hz": 63.75}
+RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
 
 
 @cache

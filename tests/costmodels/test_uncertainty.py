@@ -24,11 +24,11 @@ from costmodels import (
     uncertain_figures,
 )
 from hwprofiles import DeviceProfile, list_profiles, load_profile, profile_from_dict
-from snn_dse.domains import FLOAT_BITS, MAX_FIXED_BITS
+from snn_dse.domains import FLOAT_BITS, MAX_FIXED_BITS, MNIST_MEAN_INTENSITY
 from tests.hwprofiles.conftest import minimal
 
 PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
-RATES = {"mean_intensity": 0.131, "max_rate_hz": 63.75}
+RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
 TOL = 1e-9
 
 
@@ -72,8 +72,8 @@ LAYERED = (LayeredDesign("surrogate", (784, 128, 10), 8, 16, 25, "rate"),
 def test_layered_families_move_in_the_same_directions(profile_id: str) -> None:
     device = profile(profile_id)
     for design in LAYERED:
-        infer = estimated_activity(design, mean_intensity=0.1307)
-        train = estimated_activity(design, mean_intensity=0.1307, training=True)
+        infer = estimated_activity(design, mean_intensity=MNIST_MEAN_INTENSITY)
+        train = estimated_activity(design, mean_intensity=MNIST_MEAN_INTENSITY, training=True)
 
         def costs_of(p: DeviceProfile, d: LayeredDesign = design, i=infer, t=train) -> np.ndarray:
             report = price_layered(p, d, infer=i, train=t)
