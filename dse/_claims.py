@@ -24,13 +24,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from dse import _db
+from dse._defaults import DEFAULT_LEASE_S
 from dse._pipeline import Failure, Measured, Outcome, Prepared
 from dse._store import ResultStore
 
 #: Claims of one design before it is recorded as failed.
 MAX_ATTEMPTS = 3
-#: Default lease: renewed every third of it, so a worker is declared dead 20-30 s after it stops.
-DEFAULT_LEASE_S = 30.0
 
 
 @dataclass(frozen=True)

@@ -9,3 +9,7 @@ DEFAULT_DATASET = "digits"
 DEFAULT_EVALUATIONS = 100
 DEFAULT_TRAIN_SAMPLES = 1000
 DEFAULT_TEST_SAMPLES = 400
+
+#: Default lease of a claimed design (s): renewed every third of it, so a worker is declared
+#: dead 20-30 s after it stops (``dse._claims``).
+DEFAULT_LEASE_S = 30.0

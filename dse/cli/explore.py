@@ -18,10 +18,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from dse._claims import DEFAULT_LEASE_S
 from dse._defaults import (
     DEFAULT_DATASET,
     DEFAULT_EVALUATIONS,
+    DEFAULT_LEASE_S,
     DEFAULT_PROFILE,
     DEFAULT_TEST_SAMPLES,
     DEFAULT_TRAIN_SAMPLES,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dse._claims import DEFAULT_LEASE_S
+from dse._defaults import DEFAULT_LEASE_S
 from dse.cli._app import app, stderr, stdout
 
 

@@ -39,3 +39,20 @@ def test_choices_come_from_the_domains() -> None:
     done = cli(DSE, "explore", "--engine", "nsga3")
     assert done.returncode == 2
     assert "'nsga3' is not one of 'nsga2', 'optuna', 'guided', 'grid', 'random'" in done.stderr
+
+
+#: Libraries too heavy for the CLI's start-up (each costs 0.1-0.5 s to import).
+HEAVY = ("numpy", "pandas", "scipy", "sqlalchemy", "numba", "pymoo", "optuna", "pint",
+         "pydantic", "plotly", "dask", "costmodels", "sim", "reports", "hwprofiles")
+
+
+def imported_after(code: str) -> list[str]:
+    """The ``HEAVY`` top-level modules a fresh interpreter holds after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}))"
+    done = cli(sys.executable, "-c", probe)
+    assert done.returncode == 0, done.stderr
+    return eval(done.stdout.strip().splitlines()[-1])  # noqa: S307  (our own print)
+
+
+def test_the_cli_starts_without_the_heavy_libraries() -> None:
+    assert imported_after("import dse.cli") == []
