@@ -12,7 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hwprofiles import parse_quantity
 from snn_dse.errors import InputError
 from snn_dse.metrics import metric
 
@@ -74,6 +73,8 @@ def parse_budgets(texts: Mapping[str, str | None]) -> tuple[Budget, ...]:
     unparsable text, or an impossible limit (zero, negative or infinite: no design can cost
     zero, and an infinite budget is no budget).
     """
+    from hwprofiles import parse_quantity  # pint: imported only when a budget is parsed
+
     budgets = []
     for key, text in texts.items():
         if text is None:

@@ -18,16 +18,15 @@ seed derives from the run seed and the candidate, and results reach the engine i
 order, so the same options give the same records with 1 or N workers, cold or cached.
 Resume: evaluation ``i`` of a run is the ``i``-th proposal; re-running the same command in the
 same ``--out`` replays stored records (the engines are deterministic, so they propose the same
-candidates again) and evaluates only what is missing.
+candidates again) and evaluates only what is missing. On a finished run the same command
+changes nothing: ``dse._finished`` answers it from the store, without replaying.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import pickle
-import platform
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -38,19 +37,15 @@ from typing import Any
 import numpy as np
 
 import reports
+from dse import _finished as finished
 from dse._budgets import Budget, parse_budgets
 from dse._cache import EvaluationCache, code_version, default_cache_path
-from dse._claims import DEFAULT_LEASE_S, TaskQueue
+from dse._claims import TaskQueue
 from dse._db import safe_url, url_of
-from dse._defaults import (
-    DEFAULT_DATASET,
-    DEFAULT_EVALUATIONS,
-    DEFAULT_PROFILE,
-    DEFAULT_TEST_SAMPLES,
-    DEFAULT_TRAIN_SAMPLES,
-)
 from dse._executors import DaskEvaluator, Evaluator, FleetEvaluator, LocalEvaluator
-from dse._objectives import DEFAULT_OBJECTIVES, Objective, minimised_vector, parse_objectives
+from dse._finished import available_cores, versions
+from dse._objectives import Objective, minimised_vector, parse_objectives
+from dse._options import ExploreOptions, ExploreResult
 from dse._pipeline import (
     DatasetInfo,
     EvalContext,
@@ -66,23 +61,21 @@ from dse._pipeline import (
     screen_many,
     worker_name,
 )
-from dse._run_dir import OPTUNA_DB, record_counts, write_outputs
+from dse._run_dir import OPTUNA_DB, OUTPUTS_DIGEST, record_counts, write_outputs
 from dse._space import ChoiceParam, DesignSpace, default_space, load_space
 from dse._store import STORE_NAME, ResultStore
 from dse._worker import Claimer, RunSpec
 from dse.engines import Engine, Estimates, Estimator, make_engine
 from hwprofiles import load_profile
-from snn_dse import __version__
 from snn_dse.domains import (
     DATASETS,
-    DEFAULT_ROUNDING,
     ENGINES,
     OPTUNA_SAMPLERS,
     PROTOCOLS,
     ROUNDING_MODES,
     TIMING_MODES,
 )
-from snn_dse.errors import DseError, InputError, InternalError, NoFeasibleDesignError
+from snn_dse.errors import DseError, InputError, InternalError
 
 
 class ExplorationInterrupted(DseError):
@@ -96,65 +89,6 @@ class ExplorationFailed(InternalError):
     """An unexpected exception stopped ``dse explore`` (not one design's evaluation: those are
     recorded as failed). Every output of what was evaluated is written first; the message says
     where, what was raised and how to resume. CLI exit code 1."""
-
-
-@dataclass(frozen=True)
-class ExploreOptions:
-    """The options of ``dse explore`` (see ``dse explore --help``); budgets are unit strings.
-
-    ``workers=None`` uses every available core; ``out=None`` creates ``runs/<RUN>`` or
-    ``runs/<UTC timestamp>``; ``cache=None`` uses the shared user cache. ``store`` (a database
-    URL or SQLite path; default ``OUT/store.sqlite``) and ``run`` (the run's name in it; default
-    the run directory's name) share the run with ``dse worker`` processes, which claim and
-    simulate its designs (then ``workers=0`` lets this process only coordinate); ``executor``
-    (``tcp://HOST:PORT``) simulates on a Dask cluster instead; ``lease`` is the seconds a claim
-    lasts without renewal.
-    """
-
-    profiles: tuple[str, ...] = (DEFAULT_PROFILE,)
-    profiles_dir: Path | None = None
-    memory_budget: str | None = None
-    energy_budget: str | None = None
-    train_energy_budget: str | None = None
-    latency_budget: str | None = None
-    objectives: str = DEFAULT_OBJECTIVES
-    engine: str = "nsga2"
-    sampler: str = "nsga2"
-    storage: str | None = None
-    evaluations: int = DEFAULT_EVALUATIONS
-    seed: int = 0
-    space: Path | None = None
-    dataset: str = DEFAULT_DATASET
-    data_dir: Path | None = None
-    protocol: str = "static"
-    train_samples: int = DEFAULT_TRAIN_SAMPLES
-    test_samples: int = DEFAULT_TEST_SAMPLES
-    rounding: str = DEFAULT_ROUNDING
-    timing: str | None = None
-    workers: int | None = None
-    out: Path | None = None
-    cache: Path | str | None = None
-    no_cache: bool = False
-    robust: bool = False
-    store: str | None = None
-    run: str | None = None
-    executor: str | None = None
-    lease: float = DEFAULT_LEASE_S
-
-    def to_args(self) -> list[str]:
-        """The ``dse explore`` arguments that reproduce these options (defaults left out;
-        profiles always listed; database passwords masked, since the command is recorded)."""
-        args: list[str] = []
-        for profile in self.profiles:
-            args += ["--profile", profile]
-        for spec in dataclasses.fields(self):
-            value = getattr(self, spec.name)
-            if spec.name == "profiles" or value == spec.default:
-                continue
-            option = "--" + spec.name.replace("_", "-")
-            text = safe_url(str(value)) if "://" in str(value) else str(value)
-            args += [option] if value is True else [option, text]
-        return args
 
 
 @dataclass(frozen=True)
@@ -174,34 +108,6 @@ class ProgressState:
     failed: int = 0
     front: int = 0
     running: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExploreResult:
-    """What an exploration produced: the run dict (run.json), every record, the Pareto front
-    (feasible, non-dominated, per profile, by index), the recommended design (None when
-    nothing is feasible) and each profile's, the least-infeasible designs (when nothing is
-    feasible), and the paths written."""
-
-    run_dir: Path
-    run: dict[str, Any]
-    evaluations: list[dict[str, Any]]
-    pareto: list[dict[str, Any]]
-    recommended: dict[str, Any] | None
-    recommended_by_profile: dict[str, dict[str, Any]]
-    least_infeasible: list[dict[str, Any]]
-    objectives: tuple[Objective, ...]
-    budgets: tuple[Budget, ...]
-    parameters: list[str]
-    paths: dict[str, Path]
-
-    def check_feasible(self) -> None:
-        """Raise ``NoFeasibleDesignError`` (exit 3) when no design met the budgets."""
-        if self.recommended is None:
-            raise NoFeasibleDesignError(
-                f"no design meets the budgets ({len(self.evaluations)} evaluated); the least "
-                f"infeasible are listed above and every design is in {self.paths['evaluations']}"
-            )
 
 
 @dataclass(frozen=True)
@@ -282,11 +188,6 @@ def batch_size_for(evaluations: int) -> int:
     return max(4, min(16, evaluations // 5))
 
 
-def available_cores() -> int:
-    """Cores this process may run on."""
-    return len(os.sched_getaffinity(0))
-
-
 def _positive(value: int, option: str) -> int:
     if value < 1:
         raise InputError(f"{option}: must be at least 1, got {value}")
@@ -363,8 +264,8 @@ def plan(options: ExploreOptions, models: Models) -> Plan:
     dataset = models.dataset_info(settings)
     engine = "grid" if space.size <= options.evaluations else options.engine
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    run_dir = options.out or Path("runs") / (options.run or stamp)
-    run_name = options.run or run_dir.resolve().name
+    run_dir = options.named_run_dir() or Path("runs") / stamp
+    run_name = options.run_name(run_dir)
     store = url_of(options.store if options.store is not None else run_dir / STORE_NAME)
     storage = options.storage
     if engine == "optuna" and storage is None:
@@ -417,15 +318,6 @@ def _reset_study(storage: str, study_name: str) -> None:
         optuna.delete_study(study_name=study_name, storage=storage)
     except KeyError:
         return
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import version
-
-    names = ("numpy", "optuna", "pymoo", "pydantic", "pint", "sqlalchemy")
-    return {"snn-dse": __version__, "python": platform.python_version()} | {
-        name: version(name) for name in names
-    }
 
 
 def _now() -> str:
@@ -683,7 +575,7 @@ def _run_dict(
     options = plan.options
     return {
         "command": ["dse", "explore", *options.to_args()],
-        "versions": _versions(),
+        "versions": versions(),
         "seed": options.seed,
         "engine": plan.engine,
         "engine_requested": options.engine,
@@ -758,7 +650,7 @@ def _finalise(
     paths = write_outputs(plan.run_dir, run, records)
     if not plan.shared:
         paths = {"store": Path(runner.store.path)} | paths
-    return ExploreResult(
+    result = ExploreResult(
         run_dir=plan.run_dir,
         run=run,
         evaluations=records,
@@ -771,6 +663,27 @@ def _finalise(
         parameters=plan.space.names,
         paths=paths,
     )
+    if complete and not plan.shared and isinstance(runner.contexts[0].models, RealModels):
+        files, dirs = _inputs(plan)
+        finished.record(plan.options, result, store=Path(runner.store.path),
+                        run_name=plan.run_name, files=files, dirs=dirs)
+    return result
+
+
+def _inputs(plan: Plan) -> tuple[list[Path], list[Path]]:
+    """What an exploration read besides the installed package: the space file, the profile
+    files, the outputs' digest (files, by content) and the directories searched for profiles
+    and datasets (by listing); ``dse._finished`` re-checks them on a re-run."""
+    from hwprofiles import profile_files, search_dirs
+    from sim._datasets import search_dirs as dataset_dirs
+
+    options = plan.options
+    files = [options.space] if options.space is not None else []
+    files += [f for ref in options.profiles for f in profile_files(ref, options.profiles_dir)]
+    dirs = search_dirs(options.profiles_dir)
+    if options.dataset != "digits":  # digits is part of the installed package
+        dirs += dataset_dirs(options.dataset, options.data_dir)
+    return [*files, plan.run_dir / OUTPUTS_DIGEST], dirs
 
 
 def _sensitivities(
@@ -816,11 +729,17 @@ def explore(
     ``ExplorationInterrupted`` on Ctrl-C and ``ExplorationFailed`` for any other unexpected
     exception, in both cases after writing the outputs of what was evaluated, flagged
     incomplete; an exception inside one design's evaluation only marks that design failed. The
-    caller decides what an infeasible result means (``ExploreResult.check_feasible``)."""
+    caller decides what an infeasible result means (``ExploreResult.check_feasible``).
+
+    The same options on a finished run (real models) return its stored result and change
+    nothing (``dse._finished``)."""
+    if models is None and (done := finished.finished_result(options)) is not None:
+        return done
     models = models if models is not None else RealModels()
     the_plan = plan(options, models)
     started, start = _now(), time.perf_counter()
     store, resuming = _open_store(the_plan)
+    finished.forget(the_plan.run_dir)
     contexts = the_plan.contexts(models)
     study = the_plan.study() if the_plan.shared_study else None
     if study is not None:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from dse._cache import EvaluationCache, code_version
-from dse._claims import DEFAULT_LEASE_S, TaskQueue
+from dse._claims import TaskQueue
+from dse._defaults import DEFAULT_LEASE_S
 from dse._pipeline import EvalContext, Failure, Measured, Outcome, attempt, worker_name
 from dse._store import ResultStore
 from snn_dse.errors import InputError

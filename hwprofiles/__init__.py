@@ -12,6 +12,7 @@ from hwprofiles._loader import (
     ProfileIssue,
     list_profiles,
     load_profile,
+    profile_files,
     profile_from_dict,
     search_dirs,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "list_profiles",
     "load_profile",
     "parse_quantity",
+    "profile_files",
     "profile_from_dict",
     "profile_json_schema",
     "search_dirs",

@@ -77,6 +77,22 @@ def load_profile(ref: str | Path, profiles_dir: Path | None = None) -> DevicePro
     return _load(_resolve(ref, profiles_dir, None), profiles_dir, ())
 
 
+def profile_files(ref: str | Path, profiles_dir: Path | None = None) -> list[Path]:
+    """The files :func:`load_profile` reads for ``ref``: its own and, in order, every file it
+    ``extends`` (resolved paths; stops at an unreadable file or a cycle, which loading
+    reports)."""
+    files: list[Path] = []
+    path: Path | None = _resolve(ref, profiles_dir, None).resolve()
+    while path is not None and path not in files:
+        files.append(path)
+        try:
+            parent = yaml.safe_load(path.read_text(encoding="utf-8")).get("extends")
+            path = _resolve(parent, profiles_dir, path).resolve() if parent else None
+        except (OSError, yaml.YAMLError, AttributeError, ProfileError):
+            path = None
+    return files
+
+
 def profile_from_dict(data: dict[str, Any]) -> DeviceProfile:
     """Validate an in-memory profile dict (e.g. ``DeviceProfile.to_dict()`` output)."""
     raw = Located(data, "<dict>")

@@ -33,7 +33,8 @@ from snn_dse.domains import DEFAULT_ROUNDING, applies
 from snn_dse.units import format_si
 
 if TYPE_CHECKING:
-    from dse._explore import ExploreResult, ProgressState
+    from dse._explore import ProgressState
+    from dse._options import ExploreResult
 
 
 @contextmanager
@@ -269,7 +270,8 @@ def explore_command(
     ] = DEFAULT_LEASE_S,
 ) -> None:
     """Search the design space for the best SNNs under memory/energy/latency budgets."""
-    from dse._explore import ExploreOptions, explore
+    from dse._finished import finished_result
+    from dse._options import ExploreOptions
 
     options = ExploreOptions(
         profiles=tuple(profile) if profile else (DEFAULT_PROFILE,),
@@ -302,7 +304,15 @@ def explore_command(
         executor=executor,
         lease=lease,
     )
-    with _progress_bar() as update:
-        result = explore(options, on_progress=update)
+    result = finished_result(options)
+    if result is None:
+        from dse._explore import explore
+
+        with _progress_bar() as update:
+            result = explore(options, on_progress=update)
+    else:
+        stderr.print(f"{result.run_dir} holds this exploration, finished: "
+                     f"{len(result.evaluations)} evaluations, outputs unchanged", soft_wrap=True,
+                     highlight=False)
     _print_result(result)
     result.check_feasible()

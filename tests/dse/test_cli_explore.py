@@ -159,9 +159,10 @@ def test_resume_after_sigkill_evaluates_nothing_twice(tmp_path: Path) -> None:
     killed, before = load_run(out)
     assert 3 <= len(before) < 16
     assert killed["complete"] is False and killed["counts"]["evaluated"] == len(before)
+    assert not (out / "finished.json").exists()  # a killed run is never answered as finished
     subprocess.run([*_dse(), *common, "--out", str(out)], check=True, capture_output=True)
     run, after = load_run(out)
-    assert run["complete"] is True
+    assert run["complete"] is True and (out / "finished.json").is_file()
     assert run["counts"]["resumed"] == len(before)
     assert run["counts"]["simulated"] <= 16 - len(before)
     assert [r for r in after if r["index"] in {b["index"] for b in before}] == before
