@@ -57,7 +57,7 @@ from dse._pipeline import (
     canonical_candidate,
     finish,
     outcome_record,
-    prepare,
+    prepare_many,
     screen_many,
     worker_name,
 )
@@ -448,15 +448,15 @@ class _Runner:
         """Records of ``batch`` (evaluations ``first_index ..`` of profile ``number``), in
         batch order.
 
-        Each record comes from, in order of preference: the store (resume), the pre-screen,
+        The batch is pre-screened at once (``prepare_many``). Each record comes from, in order
+        of preference: the store (resume), the pre-screen,
         this run's earlier simulations or the cache (``cache_hit``), or the evaluator (a new
         simulation, or a failure). Each is stored the moment it is known."""
         ctx = self.contexts[number]
         records: list[dict[str, Any] | None] = [None] * len(batch)
         waiting: dict[str, list[tuple[int, Prepared]]] = {}
-        for offset, candidate in enumerate(batch):
+        for offset, prepared in enumerate(prepare_many(first_index, batch, ctx)):
             index = first_index + offset
-            prepared = prepare(index, candidate, ctx)
             stored = self.store.get(index)
             if (
                 stored is not None

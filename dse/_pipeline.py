@@ -41,6 +41,10 @@ from dse._budgets import Budget, constraint_values
 from dse._cache import cache_key, canonical_json
 from hwprofiles import format_si
 
+#: The cost values of a design (``cost_values``): memory (B), inference and training energy
+#: per sample (J), inference latency per sample (s).
+COST_KEYS = ("memory", "energy_infer", "energy_train", "latency")
+
 #: Significant digits real-valued parameters are rounded to, so that near-identical proposals
 #: are one design (and one cache entry).
 REAL_DIGITS = 6
@@ -121,10 +125,13 @@ class Models(Protocol):
         ...
 
     def estimate_many(
-        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo
+        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo,
+        *, high: bool = False,
     ) -> dict[str, np.ndarray]:
         """``estimate`` and ``limits`` of many candidates at once: one array per cost value
-        (the keys of ``cost_values``, SI units) and ``fits`` (bool: within the device's limits)."""
+        (the keys of ``cost_values``, SI units), ``fits`` (bool: within the device's limits)
+        and, with ``high``, ``energy_infer_high``, ``energy_train_high`` and ``latency_high``
+        (the values of ``high_cost_values``)."""
         ...
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
@@ -335,14 +342,19 @@ def prescreen_reason(
 def screen_many(
     ctx: EvalContext, candidates: Sequence[Mapping[str, Any]]
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The pre-screen of ``prepare`` for many (canonical) candidates at once: their estimated
-    cost values (arrays keyed like ``cost_values``) and whether each would be rejected without a
-    simulation (device limits, or an estimate over a pre-screened budget)."""
-    values = ctx.models.estimate_many(candidates, ctx.profile, ctx.dataset)
+    """The pre-screen of many (canonical) candidates at once, vectorised
+    (``Models.estimate_many``): their estimated cost values (arrays keyed like ``cost_values``,
+    under ``--robust`` also the ``<key>_high`` corner values) and whether each is rejected
+    without a simulation: outside the device's limits, or its estimate (under ``--robust`` the
+    high corner's) above a pre-screened budget by more than the budget's margin. The decision
+    of ``limits`` and ``prescreen_reason`` design by design."""
+    values = ctx.models.estimate_many(candidates, ctx.profile, ctx.dataset, high=ctx.robust)
     screened = ~np.asarray(values["fits"], dtype=bool)
     for budget in ctx.budgets:
         if budget.kind.prescreen:
-            screened |= np.asarray(values[budget.key]) > budget.value
+            corner = f"{budget.key}_high"
+            key = corner if ctx.robust and corner in values else budget.key
+            screened |= np.asarray(values[key]) > budget.value * budget.kind.margin
     return {k: np.asarray(v, dtype=float) for k, v in values.items() if k != "fits"}, screened
 
 
@@ -390,14 +402,35 @@ def make_record(
     }
 
 
-def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepared:
-    """Canonicalise ``candidate``, derive its seed and cache key, and pre-screen it.
+def prepare_many(
+    first_index: int, candidates: Sequence[Mapping[str, Any]], ctx: EvalContext
+) -> list[Prepared]:
+    """Canonicalise a batch (evaluations ``first_index ..``), derive each design's seed and
+    cache key, and pre-screen it.
 
-    A design that exceeds the device's limits (precision, neuron count), or whose estimated
-    cost breaks a memory or energy budget, comes back with its finished record (infeasible,
-    ``prescreened: true``, no simulation)."""
+    One vectorised pricing of the whole batch (``screen_many``) decides which designs the
+    pre-screen rejects (outside the device's limits, or an estimated cost over a memory or
+    energy budget); only those are priced again one by one, for the full cost breakdown and the
+    reason their finished record stores (infeasible, ``prescreened: true``, no simulation)."""
     start = time.perf_counter()
-    canonical = canonical_candidate(candidate)
+    canonical = [canonical_candidate(c) for c in candidates]
+    rejected = screen_many(ctx, canonical)[1] if canonical else np.zeros(0, dtype=bool)
+    share = (time.perf_counter() - start) / max(len(canonical), 1)
+    return [_prepared(first_index + offset, candidate, ctx, bool(reject), share)
+            for offset, (candidate, reject) in enumerate(zip(canonical, rejected, strict=True))]
+
+
+def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepared:
+    """``prepare_many`` of one candidate."""
+    return prepare_many(index, [candidate], ctx)[0]
+
+
+def _prepared(
+    index: int, canonical: dict[str, Any], ctx: EvalContext, rejected: bool, screen_s: float
+) -> Prepared:
+    """The ``Prepared`` of a canonical candidate; when the batch pre-screen ``rejected`` it,
+    with its record (``screen_s``: its share of the batch's pricing time, s)."""
+    start = time.perf_counter()
     seed = candidate_seed(ctx.run_seed, canonical)
     key = cache_key(
         canonical,
@@ -407,6 +440,9 @@ def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepa
         seed=seed,
         code_version=ctx.code_version,
     )
+    prepared = Prepared(canonical, seed, key, None)
+    if not rejected:
+        return prepared
     estimate = ctx.models.estimate(canonical, ctx.profile, ctx.dataset)
     estimated = objective_values(estimate, None)
     screened = estimated | high_cost_values(estimate) if ctx.robust else estimated
@@ -415,9 +451,7 @@ def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepa
         *ctx.models.limits(canonical, ctx.profile, ctx.dataset),
         *filter(None, [prescreen_reason(screened, ctx.budgets, corner=corner)]),
     ]
-    reason = "; ".join(problems) if problems else None
-    prepared = Prepared(canonical, seed, key, None)
-    if reason is None:
+    if not problems:  # the batch estimate sat on a budget's edge: simulate, as before
         return prepared
     record = make_record(
         index=index,
@@ -426,9 +460,9 @@ def prepare(index: int, candidate: Mapping[str, Any], ctx: EvalContext) -> Prepa
         objectives=estimated,
         cost=estimate,
         sim=None,
-        reason=reason,
+        reason="; ".join(problems),
         cache_hit=False,
-        wall_s=time.perf_counter() - start,
+        wall_s=screen_s + time.perf_counter() - start,
     )
     return dataclasses.replace(prepared, record=record)
 
@@ -579,43 +613,62 @@ class RealModels:
 
         return check_limits(self._design(candidate, dataset), profile)
 
-    def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
-        """Cost with ``Activity.estimated`` for training and inference, with ranges."""
+    def _estimated_pricing(self, candidate: Mapping[str, Any], design: Any,
+                           dataset: DatasetInfo) -> Any:
+        """The pricing of ``design`` with estimated activity (``Activity.estimated``, or
+        ``estimated_activity`` for a layered family): a function of the profile."""
         from costmodels import Activity, estimate, estimated_activity, price_layered
 
-        design = self._design(candidate, dataset)
         if _layered(candidate):
             rates = {"mean_intensity": dataset.mean_intensity}
             infer_activity = estimated_activity(design, **rates)
             train_activity = estimated_activity(design, training=True, **rates)
-            return _priced(lambda p: price_layered(p, design, infer=infer_activity,
-                                                   train=train_activity), profile, design)
+            return lambda p: price_layered(p, design, infer=infer_activity, train=train_activity)
         kwargs = {
             "mean_intensity": dataset.mean_intensity,
             "max_rate_hz": self._max_rate_hz(candidate, dataset),
         }
         train = Activity.estimated(design, training=True, **kwargs)
         infer = Activity.estimated(design, training=False, **kwargs)
-        return _priced(lambda p: estimate(design, p, train, infer), profile, design)
+        return lambda p: estimate(design, p, train, infer)
+
+    def estimate(self, candidate: Mapping[str, Any], profile: Any, dataset: DatasetInfo) -> dict:
+        """Cost with estimated activity for training and inference, with ranges."""
+        design = self._design(candidate, dataset)
+        return _priced(self._estimated_pricing(candidate, design, dataset), profile, design)
 
     def estimate_many(
-        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo
+        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo,
+        *, high: bool = False,
     ) -> dict[str, np.ndarray]:
-        """``estimate`` and ``limits`` of many candidates: the STDP networks at once through
-        ``costmodels.estimate_many`` (one call per input rate; ``check_limits`` once per
-        distinct network), layered families one by one; the totals equal ``estimate``'s."""
+        """``estimate`` and ``limits`` of many candidates (see ``Models.estimate_many``; the
+        values equal ``estimate``'s). STDP networks are priced at once by
+        ``costmodels.estimate_many`` (one call per input rate and profile corner,
+        ``check_limits`` once per distinct network). A layered family's design is priced by
+        ``price_layered``, which prices one design at a time: once per distinct design of the
+        batch, without the ranges and the ANN twin ``estimate`` adds."""
         import pandas as pd
 
-        from costmodels import SNNDesign, check_limits, estimate_many
+        from costmodels import SNNDesign, check_limits, corners, estimate_many
 
-        out = {key: np.zeros(len(candidates)) for key in ("memory", "energy_infer",
-                                                          "energy_train", "latency")}
+        sides = {"": profile} | ({"_high": corners(profile).high} if high else {})
+        keys = [*COST_KEYS, *(f"{k}_high" for k in COST_KEYS[1:] if high)]
+        out = {key: np.zeros(len(candidates)) for key in keys}
         out["fits"] = np.ones(len(candidates), dtype=bool)
         stdp = [i for i, c in enumerate(candidates) if not _layered(c)]
+        layered: dict[str, tuple[dict[str, float], bool]] = {}
         for i in sorted(set(range(len(candidates))) - set(stdp)):
-            for key, value in cost_values(self.estimate(candidates[i], profile, dataset)).items():
-                out[key][i] = value
-            out["fits"][i] = not self.limits(candidates[i], profile, dataset)
+            name = canonical_json(candidates[i])
+            if name not in layered:
+                design = self._design(candidates[i], dataset)
+                pricing = self._estimated_pricing(candidates[i], design, dataset)
+                values = {key + side: value for side, p in sides.items()
+                          for key, value in cost_values(pricing(p).to_dict()).items()}
+                layered[name] = values, not self.limits(candidates[i], profile, dataset)
+            values, fits = layered[name]
+            for key in keys:
+                out[key][i] = values[key]
+            out["fits"][i] = fits
         if not stdp:
             return out
         names = _fields(SNNDesign) - {"inputs"}
@@ -625,11 +678,14 @@ class RealModels:
         rows_of = np.array(stdp)
         for rate in np.unique(rates):
             rows = np.flatnonzero(rates == rate)
-            priced = estimate_many(frame.iloc[rows], profile, mean_intensity=dataset.mean_intensity,
-                                   max_rate_hz=float(rate))
-            for key, column in (("memory", "memory_total"), ("energy_infer", "energy_infer_total"),
-                                ("energy_train", "energy_train_total"), ("latency", "latency_s")):
-                out[key][rows_of[rows]] = priced[column].to_numpy()
+            for side, p in sides.items():
+                priced = estimate_many(frame.iloc[rows], p, mean_intensity=dataset.mean_intensity,
+                                       max_rate_hz=float(rate))
+                for key, column in zip(COST_KEYS, ("memory_total", "energy_infer_total",
+                                                    "energy_train_total", "latency_s"),
+                                       strict=True):
+                    if key + side in out:
+                        out[key + side][rows_of[rows]] = priced[column].to_numpy()
         fits: dict[tuple, bool] = {}
         for i, row in zip(stdp, frame.itertuples(index=False), strict=True):
             design = row._asdict()

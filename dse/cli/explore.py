@@ -18,19 +18,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from dse._defaults import (
-    DEFAULT_DATASET,
-    DEFAULT_EVALUATIONS,
-    DEFAULT_LEASE_S,
-    DEFAULT_PROFILE,
-    DEFAULT_TEST_SAMPLES,
-    DEFAULT_TRAIN_SAMPLES,
-)
-from dse._objectives import DEFAULT_OBJECTIVES, OBJECTIVES
+from dse._objectives import OBJECTIVES
+from dse._options import ExploreOptions
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
-from snn_dse.domains import DEFAULT_ROUNDING, applies
+from snn_dse.domains import applies
 from snn_dse.units import format_si
+
+#: The library's defaults are the command's.
+DEFAULTS = ExploreOptions()
 
 if TYPE_CHECKING:
     from dse._explore import ProgressState
@@ -171,7 +167,7 @@ def explore_command(
     profile: Annotated[
         list[str] | None,
         typer.Option("--profile", help="Device profile id or YAML path; repeat to compare "
-                     f"devices in one run. Default: {DEFAULT_PROFILE}."),
+                     f"devices in one run. Default: {DEFAULTS.profiles[0]}."),
     ] = None,
     profiles_dir: Annotated[
         Path | None, typer.Option(help="Directory searched for user profile ids.")
@@ -195,38 +191,40 @@ def explore_command(
     objectives: Annotated[
         str, typer.Option(help="Comma-separated objectives: accuracy, memory, energy-infer, "
                           "energy-train, latency, recent-accuracy, previous-accuracy.")
-    ] = DEFAULT_OBJECTIVES,
+    ] = DEFAULTS.objectives,
     engine: Annotated[
         choice.Engine, typer.Option(help="Search engine (grid when the space is no larger than "
                                     "--evaluations).")
-    ] = "nsga2",
-    sampler: Annotated[choice.Sampler, typer.Option(help="Optuna sampler.")] = "nsga2",
+    ] = DEFAULTS.engine,
+    sampler: Annotated[choice.Sampler, typer.Option(help="Optuna sampler.")] = DEFAULTS.sampler,
     storage: Annotated[
         str | None, typer.Option(help="Optuna storage URL (default: SQLite in the run dir).")
     ] = None,
     evaluations: Annotated[
         int, typer.Option(help="Designs to evaluate per profile.")
-    ] = DEFAULT_EVALUATIONS,
-    seed: Annotated[int, typer.Option(help="Seed of the search and of the simulations.")] = 0,
+    ] = DEFAULTS.evaluations,
+    seed: Annotated[int, typer.Option(help="Seed of the search and of the simulations.")] = (
+        DEFAULTS.seed
+    ),
     space: Annotated[
         Path | None, typer.Option(help="YAML file replacing or narrowing the design space.")
     ] = None,
     dataset: Annotated[choice.Dataset, typer.Option(help="Dataset to train and test on.")] = (
-        DEFAULT_DATASET
+        DEFAULTS.dataset
     ),
     data_dir: Annotated[Path | None, typer.Option(help="Where datasets are found.")] = None,
     protocol: Annotated[
         choice.Protocol, typer.Option(help="static or continual learning.")
-    ] = "static",
+    ] = DEFAULTS.protocol,
     train_samples: Annotated[
         int, typer.Option(help="Training samples per design (per task when continual).")
-    ] = DEFAULT_TRAIN_SAMPLES,
+    ] = DEFAULTS.train_samples,
     test_samples: Annotated[
         int, typer.Option(help="Test samples per design.")
-    ] = DEFAULT_TEST_SAMPLES,
+    ] = DEFAULTS.test_samples,
     rounding: Annotated[
         choice.Rounding, typer.Option(help="Rounding of in-training fixed-point weight updates.")
-    ] = DEFAULT_ROUNDING,
+    ] = DEFAULTS.rounding,
     timing: Annotated[
         choice.Timing | None,
         typer.Option(
@@ -267,14 +265,13 @@ def explore_command(
     lease: Annotated[
         float, typer.Option(help="Seconds a claimed design stays with a worker that stops "
                             "renewing it (with --store).")
-    ] = DEFAULT_LEASE_S,
+    ] = DEFAULTS.lease,
 ) -> None:
     """Search the design space for the best SNNs under memory/energy/latency budgets."""
     from dse._finished import finished_result
-    from dse._options import ExploreOptions
 
     options = ExploreOptions(
-        profiles=tuple(profile) if profile else (DEFAULT_PROFILE,),
+        profiles=tuple(profile) if profile else DEFAULTS.profiles,
         profiles_dir=profiles_dir,
         memory_budget=memory_budget,
         energy_budget=energy_budget,

@@ -20,12 +20,9 @@ from costmodels import (
     map_designs,
     register_family,
 )
-from hwprofiles import DeviceProfile, list_profiles, load_profile
-from snn_dse.domains import MNIST_MEAN_INTENSITY
+from hwprofiles import DeviceProfile, load_profile
 from snn_dse.errors import InputError
-
-PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
-RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
+from tests._shared import PROFILES, RATES
 
 
 @cache

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costmodels import COUNT_FIELDS, Activity, CostReport, SNNDesign, estimate
-from hwprofiles import DeviceProfile, list_profiles, load_profile
+from hwprofiles import DeviceProfile, load_profile
 from snn_dse import WEIGHT_BITS
+from tests._shared import PROFILES
 
-PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
 TOL = 1 + 1e-9
 
 

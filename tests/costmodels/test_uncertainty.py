@@ -23,12 +23,11 @@ from costmodels import (
     sensitivity,
     uncertain_figures,
 )
-from hwprofiles import DeviceProfile, list_profiles, load_profile, profile_from_dict
+from hwprofiles import DeviceProfile, load_profile, profile_from_dict
 from snn_dse.domains import FLOAT_BITS, MAX_FIXED_BITS, MNIST_MEAN_INTENSITY
+from tests._shared import PROFILES, RATES
 from tests.hwprofiles.conftest import minimal
 
-PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
-RATES = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
 TOL = 1e-9
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from dse import ExploreOptions
-from dse._pipeline import DatasetInfo, SimSettings, cost_values
+from dse._pipeline import DatasetInfo, SimSettings, cost_values, high_cost_values
 
 DATASET = DatasetInfo(name="digits", fingerprint="fake-digits", mean_intensity=0.3, n_inputs=64)
 
@@ -92,10 +92,14 @@ class FakeModels:
         return _cost(candidate, profile, 1.0, "estimated")
 
     def estimate_many(
-        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo
+        self, candidates: Sequence[Mapping[str, Any]], profile: Any, dataset: DatasetInfo,
+        *, high: bool = False,
     ) -> dict[str, np.ndarray]:
-        """``estimate`` and ``limits`` per candidate, as arrays."""
-        values = [cost_values(self.estimate(c, profile, dataset)) for c in candidates]
+        """``estimate`` and ``limits`` per candidate, as arrays (``high``: the high corner's
+        energies and latency too)."""
+        costs = [self.estimate(c, profile, dataset) for c in candidates]
+        values = [cost_values(c) | ({f"{k}_high": v for k, v in high_cost_values(c).items()
+                                     if k != "memory"} if high else {}) for c in costs]
         out = {k: np.array([v[k] for v in values]) for k in values[0]} if values else {}
         return out | {"fits": np.array([not self.limits(c, profile, dataset) for c in candidates])}
 

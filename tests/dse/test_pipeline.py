@@ -112,3 +112,46 @@ def test_real_estimate_many_equals_estimate_and_limits(profile: str) -> None:
         assert [many[k][i] for k in one] == pytest.approx(list(one.values()), rel=1e-9)
         assert many["fits"][i] == (not models.limits(design, device, dataset))
     assert not many["fits"].all() or profile == "generic_asic_45nm"
+
+
+@pytest.mark.parametrize(("profile", "robust"), [("generic_asic_45nm", False),
+                                                 ("loihi1_like", True)])
+def test_the_batch_prescreen_records_what_the_per_design_rule_records(
+        profile: str, robust: bool) -> None:
+    """``prepare_many`` prices the batch at once, and rejects (with the full record) exactly the
+    designs the per-design rule rejects: device limits, or the full estimate (its high corner
+    under --robust) over a pre-screened budget by more than its margin."""
+    import numpy as np
+
+    from dse import default_space
+    from dse._pipeline import (
+        canonical_candidate,
+        high_cost_values,
+        objective_values,
+        prepare_many,
+        prescreen_reason,
+    )
+
+    models = RealModels()
+    ctx = EvalContext(profile=load_profile(profile), dataset=models.dataset_info(SETTINGS),
+                      settings=SETTINGS, budgets=parse_budgets({"memory": "16KiB",
+                                                                "energy_infer": "1uJ"}),
+                      run_seed=0, code_version="test", models=models, robust=robust)
+    designs = [canonical_candidate(c) for c in default_space().sample(np.random.default_rng(3), 30)]
+    prepared = prepare_many(5, designs, ctx)
+    assert {d["family"] for d in designs} > {"stdp"}                  # layered ones too
+    rejected = 0
+    for offset, (design, one) in enumerate(zip(designs, prepared, strict=True)):
+        estimate = models.estimate(design, ctx.profile, ctx.dataset)
+        estimated = objective_values(estimate, None)
+        screened = estimated | high_cost_values(estimate) if robust else estimated
+        corner = "high-corner " if robust else ""
+        problems = [*models.limits(design, ctx.profile, ctx.dataset),
+                    *filter(None, [prescreen_reason(screened, ctx.budgets, corner=corner)])]
+        assert (one.record is not None) == bool(problems), design
+        if one.record is not None:
+            rejected += 1
+            assert one.record["index"] == 5 + offset and one.record["prescreened"]
+            assert one.record["reason"] == "; ".join(problems)
+            assert one.record["cost"] == estimate and one.record["objectives"] == estimated
+    assert 0 < rejected < len(designs)

@@ -18,12 +18,12 @@ from costmodels import Activity, SNNDesign, corners, estimate
 from dse import explore
 from dse._budgets import parse_budgets
 from dse._pipeline import DatasetInfo, EvalContext, RealModels, SimSettings, evaluate
-from hwprofiles import list_profiles, load_profile
+from hwprofiles import load_profile
+from tests._shared import PROFILES
 from tests.dse._fakes import FakeModels, options
 
 DIGITS = DatasetInfo(name="digits", fingerprint="digits", mean_intensity=0.25, n_inputs=64)
 RATE_HZ = 127.5
-PROFILES = sorted(entry.id for entry in list_profiles() if entry.builtin)
 
 
 class EstimatedSim(RealModels):
