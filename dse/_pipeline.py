@@ -665,10 +665,10 @@ class RealModels:
                 values = {key + side: value for side, p in sides.items()
                           for key, value in cost_values(pricing(p).to_dict()).items()}
                 layered[name] = values, not self.limits(candidates[i], profile, dataset)
-            values, fits = layered[name]
+            costs, fitting = layered[name]
             for key in keys:
-                out[key][i] = values[key]
-            out["fits"][i] = fits
+                out[key][i] = costs[key]
+            out["fits"][i] = fitting
         if not stdp:
             return out
         names = _fields(SNNDesign) - {"inputs"}
