@@ -96,8 +96,11 @@ def expected_improvement(front: NDArray[np.float64], known: NDArray[np.float64],
     return sigma * total
 
 
-#: Most floats of one chunk of candidate x cell overlaps (bounds the memory of the grid method).
+#: Most floats of one chunk of candidate or level x cell arrays (bounds the grid's memory).
 _CHUNK_FLOATS = 4_000_000
+#: Below this many candidates per front level, areas are summed cell by cell (``n x cells``);
+#: above, per-level suffix sums (about ``(2d + 2) x levels x cells``) are cheaper.
+CELLS_PER_LEVEL = 4
 
 
 def _grid_expected_improvement(points: NDArray[np.float64], errors: NDArray[np.float64],
@@ -110,9 +113,9 @@ def _grid_expected_improvement(points: NDArray[np.float64], errors: NDArray[np.f
     front points whose error is at most ``a`` (its *level*: the least error among the points
     at or below its lower corner, ``ref_u`` if none). A point with error ``e`` and known
     coordinates ``c`` adds ``sum over cells of area(cell within [c, ref]) * (a - e)+``, whose
-    expectation is ``sigma * psi((a - mu) / sigma)`` per unit area. Cells sharing a level are
-    summed first, so the cost is ``n x cells`` additions plus ``n x levels`` evaluations of
-    ``psi``.
+    expectation is ``sigma * psi((a - mu) / sigma)`` per unit area. The area of each level
+    within ``[c, ref]`` is summed cell by cell for few candidates (``n x cells``), otherwise read
+    from per-level suffix sums of the cell areas (``levels x cells``, then ``n x levels``).
     """
     n, d = corners.shape
     if d == 0:                                        # one cell of volume 1
@@ -128,11 +131,22 @@ def _grid_expected_improvement(points: NDArray[np.float64], errors: NDArray[np.f
         for axis in range(d):
             level = np.minimum.accumulate(level, axis=axis)
     levels, cell_level = np.unique(level.ravel(), return_inverse=True)
+    by_cells = n < CELLS_PER_LEVEL * levels.size           # the cheaper of the two ways
+    weights = (_weights_by_cells if by_cells else _weights_by_sums)(edges, corners, cell_level,
+                                                                    levels.size)
+    psi = _psi((levels[None, :] - mu[:, None]) / sigma[:, None])
+    return sigma * (weights * psi).sum(axis=1)
+
+
+def _weights_by_cells(edges: list[NDArray[np.float64]], corners: NDArray[np.float64],
+                      cell_level: NDArray[np.int64], n_levels: int) -> NDArray[np.float64]:
+    """``(n, levels)`` area of each level within each ``[corner, ref]``, cell by cell."""
+    n, d = corners.shape
     by_level = np.argsort(cell_level, kind="stable")
-    starts = np.searchsorted(cell_level[by_level], np.arange(levels.size))
+    starts = np.searchsorted(cell_level[by_level], np.arange(n_levels))
     overlaps = [np.clip(e[None, 1:] - np.maximum(e[None, :-1], corners[:, [j]]), 0.0, None)
                 for j, e in enumerate(edges)]
-    weights = np.empty((n, levels.size))
+    weights = np.empty((n, n_levels))
     chunk = max(1, _CHUNK_FLOATS // max(1, cell_level.size))
     for start in range(0, n, chunk):
         part = slice(start, start + chunk)
@@ -140,5 +154,45 @@ def _grid_expected_improvement(points: NDArray[np.float64], errors: NDArray[np.f
         if d == 2:
             area = (area[:, :, None] * overlaps[1][part][:, None, :]).reshape(area.shape[0], -1)
         weights[part] = np.add.reduceat(area[:, by_level], starts, axis=1)
-    psi = _psi((levels[None, :] - mu[:, None]) / sigma[:, None])
-    return sigma * (weights * psi).sum(axis=1)
+    return weights
+
+
+def _weights_by_sums(edges: list[NDArray[np.float64]], corners: NDArray[np.float64],
+                     cell_level: NDArray[np.int64], n_levels: int) -> NDArray[np.float64]:
+    """``(n, levels)`` area of each level within each ``[corner, ref]``, from suffix sums."""
+    n, d = corners.shape
+    shape = tuple(len(e) - 1 for e in edges)
+    widths = [np.diff(e) for e in edges]
+    area = widths[0] if d == 1 else np.outer(widths[0], widths[1])
+    # the cell holding each corner (index len(cells) past ref) and the share of it above c
+    cell, share = [], []
+    for j, e in enumerate(edges):
+        c = np.clip(corners[:, j], e[0], e[-1])
+        i = np.minimum(np.searchsorted(e, c, side="right") - 1, shape[j])
+        upper = e[np.minimum(i + 1, shape[j])]
+        w = np.where(i < shape[j], upper - e[np.minimum(i, shape[j] - 1)], 1.0)
+        cell.append(i)
+        share.append(np.where(i < shape[j], (upper - c) / np.where(w > 0, w, 1.0), 0.0))
+    weights = np.empty((n, n_levels))
+    chunk = max(1, _CHUNK_FLOATS // max(1, area.size))
+    for first in range(0, n_levels, chunk):
+        part = np.arange(first, min(first + chunk, n_levels))
+        table = np.where(cell_level.reshape(shape)[None] == part.reshape((-1,) + (1,) * d),
+                         area[None], 0.0)
+        for axis in range(1, d + 1):                 # suffix sums, padded with a zero slice
+            table = np.flip(np.cumsum(np.flip(table, axis), axis), axis)
+            pad = [(0, 0)] * (d + 1)
+            pad[axis] = (0, 1)
+            table = np.pad(table, pad)
+        # sum over the cells at and beyond c: interpolate between the suffix sums at the
+        # corner's cell (share of it counted) and at the next cell
+        total = np.zeros((n, part.size))
+        for step in np.ndindex(*(2,) * d):
+            factor = np.ones(n)
+            index = []
+            for j in range(d):
+                factor = factor * (share[j] if step[j] == 0 else 1.0 - share[j])
+                index.append(np.minimum(cell[j] + step[j], shape[j]))
+            total += factor[:, None] * table[(slice(None), *index)].T
+        weights[:, part] = total
+    return weights

@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from dse.engines._improvement import dominated_volume, expected_improvement, improvement
+from dse.engines._improvement import (
+    _weights_by_cells,
+    _weights_by_sums,
+    dominated_volume,
+    expected_improvement,
+    improvement,
+)
 
 
 def _hv(points: np.ndarray, ref: np.ndarray) -> float:
@@ -80,3 +86,18 @@ def test_grid_and_sweep_agree(m: int, n: int, seed: int) -> None:
     sweep = expected_improvement(np.hstack([front, pad[0]]), np.hstack([known, pad[1]]), mu, sigma,
                                  np.append(ref, 1.0), 0)
     assert grid == pytest.approx(sweep, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 2), st.integers(0, 7), st.integers(1, 9), st.integers(0, 2**32 - 1))
+def test_cell_sums_and_suffix_sums_agree(d: int, m: int, n: int, seed: int) -> None:
+    """Both ways of measuring each front level's area within a candidate's box agree, corners
+    below, inside and beyond the grid (the grid method picks one by cost)."""
+    rng = np.random.default_rng(seed)
+    edges = [np.unique(np.concatenate([[0.0, 1.1], rng.uniform(0, 1.1, m)])) for _ in range(d)]
+    cells = int(np.prod([len(e) - 1 for e in edges]))
+    levels = int(rng.integers(1, cells + 1))
+    cell_level = np.concatenate([np.arange(levels), rng.integers(0, levels, cells - levels)])
+    corners = rng.uniform(-0.1, 1.3, (n, d))
+    assert _weights_by_sums(edges, corners, cell_level, levels) == pytest.approx(
+        _weights_by_cells(edges, corners, cell_level, levels), abs=1e-12)
