@@ -45,7 +45,7 @@ from collections.abc import Sequence
 
 import moocore
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr  # type: ignore[import-untyped]
 
 from dse._space import Candidate, ChoiceParam, DesignSpace, IntParam, RealParam, Scalar
@@ -248,8 +248,8 @@ class GuidedEngine(Engine):
             self._told_F.append(f)
             self._told_G.append(g)
 
-    def tell_history(self, candidates: Sequence[Candidate], F: NDArray[np.float64] | Sequence,
-                     G: NDArray[np.float64] | Sequence) -> None:
+    def tell_history(self, candidates: Sequence[Candidate], F: ArrayLike,
+                     G: ArrayLike) -> None:
         """Learn from designs evaluated before this engine proposed anything (an earlier run, a
         shared store), as if proposed and told: they join the pool, are never proposed again,
         and count for the surrogates and the front. Same row contract as :meth:`tell`; only
