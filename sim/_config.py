@@ -67,16 +67,18 @@ class SimConfig:
         samples_per_task: training samples per task (continual protocol).
         classes_per_task: classes per continual task.
         timesteps: presentation length in 1 ms steps.
-        max_rate_hz: Poisson rate of a pixel of intensity 1; ``None``: the input-drive rule
-            (``sim.input_rate_hz``: an average training image emits 13.07 spikes per ms).
+        max_rate_hz: Poisson rate of a pixel of intensity 1 for every image; ``None``: the
+            input-drive rule, a rate per image (``sim.image_rates_hz``: each image emits
+            13.07 spikes per ms, below the dataset's peak-rate cap).
         weight_norm: sum each neuron's input weights are normalised to; ``None``: the
-            input-drive rule (``sim.weight_norm``: 0.05 mV per input).
+            input-drive rule (``sim.image_rule_norm``; 0.05 mV per input on 28x28 images).
         seed: seed of every random choice (splits, initial weights, spikes, rounding).
         adaptive_lr, adaptive_threshold, weight_decay, spurious_reduction,
         adaptive_potentiation: SpikeDyn/FSpiNN mechanism switches, used by ``rule="spikedyn"``
             only. The defaults are the combination the continual ablation supports
             (docs/learning-rules.md): ``adaptive_lr`` helps small tasks (digits) but hurts
-            Fashion-MNIST-sized ones, ``adaptive_threshold`` hurt both, so both are off.
+            Fashion-MNIST-sized ones, so it is off; ``adaptive_threshold`` is on (under the
+            per-image input rule it recruits fresh neurons for a new class on both).
     """
 
     dataset: str = "digits"
@@ -100,7 +102,7 @@ class SimConfig:
     weight_norm: float | None = None
     seed: int = 0
     adaptive_lr: bool = False
-    adaptive_threshold: bool = False
+    adaptive_threshold: bool = True
     weight_decay: bool = True
     spurious_reduction: bool = True
     adaptive_potentiation: bool = True

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from sim._drive import image_rates_hz
 from sim._encoding import MAX_PRESENTATIONS, MIN_SPIKES, boost_factor, poisson_events
 from sim._learning import (
     ROUNDING_CODES,
@@ -227,6 +228,10 @@ class Network:
         wins: samples won (first to spike) per neuron during training (neurons,) int64.
         fatigue: training-only threshold offsets in mV of the ``adaptive_threshold``
             mechanism (neurons,) float64.
+        max_rate_hz: rate (Hz) of a pixel of intensity 1: every image's (``rate_cap_hz``
+            None), or the average image's under the per-image rule (reported, priced).
+        rate_cap_hz: ``None``: every image at ``max_rate_hz``; else each image gets its own
+            rate, the spike target capped at this rate (``sim._drive.image_rates_hz``).
     """
 
     w: np.ndarray
@@ -242,12 +247,14 @@ class Network:
     rounding: str
     stdp: StdpParams
     mechanisms: Mechanisms
+    rate_cap_hz: float | None = None
 
     @classmethod
     def create(
         cls, inputs: int, neurons: int, *, rng: np.random.Generator, population: bool,
         inhibition_strength: float, timesteps: int, max_rate_hz: float, norm: float,
         weight_bits: int, rounding: str, stdp: StdpParams, mechanisms: Mechanisms,
+        rate_cap_hz: float | None = None,
     ) -> Network:
         """A fresh network: weights ``0.3 * U[0, 1)`` normalised to ``norm`` per neuron."""
         w = (0.3 * rng.random((inputs, neurons))).astype(np.float32)
@@ -256,7 +263,7 @@ class Network:
             fatigue=np.zeros(neurons),
             population=population, inhibition_strength=inhibition_strength,
             timesteps=timesteps, max_rate_hz=max_rate_hz, norm=norm, weight_bits=weight_bits,
-            rounding=rounding, stdp=stdp, mechanisms=mechanisms,
+            rounding=rounding, stdp=stdp, mechanisms=mechanisms, rate_cap_hz=rate_cap_hz,
         )
         net.normalise(np.arange(neurons, dtype=np.int32), decay=0.0)
         return net
@@ -298,6 +305,13 @@ class Network:
         self._pre_table = self.stdp.pre_trace_table(self.timesteps)
         self._active = np.zeros(self.neurons, np.int32)
 
+    def rates_hz(self, x: np.ndarray) -> np.ndarray:
+        """Base rate (Hz for intensity 1) of each image in ``x`` (images, inputs) or of the
+        single image ``x`` (inputs,)."""
+        if self.rate_cap_hz is not None:
+            return image_rates_hz(x, self.rate_cap_hz)
+        return np.full(np.atleast_2d(x).shape[0], self.max_rate_hz)
+
     def train_sample(
         self, x: np.ndarray, rng: np.random.Generator, counters: np.ndarray
     ) -> np.ndarray:
@@ -310,8 +324,9 @@ class Network:
         changed = np.zeros(self.neurons, np.bool_)
         winner = -1
         theta = self.theta + self.fatigue if mech.adaptive_threshold else self.theta
+        base = float(self.rates_hz(x)[0])
         for presentation in range(MAX_PRESENTATIONS):
-            rate = self.max_rate_hz * boost_factor(presentation)
+            rate = base * boost_factor(presentation)
             inputs, ptr = poisson_events(x, self.timesteps, rate, rng)
             n_active, winner = self._present(
                 theta, inputs, ptr, True, eta_post, counts, self._active, counters
@@ -346,10 +361,11 @@ class Network:
         boosted rate while it drives fewer than 5 spikes (at most 5 presentations)."""
         out = np.zeros((x.shape[0], self.neurons), np.int32)
         eta_post = np.zeros(self.neurons)
+        rates = self.rates_hz(x)
         for s in range(x.shape[0]):
             counts = out[s]
             for presentation in range(MAX_PRESENTATIONS):
-                rate = self.max_rate_hz * boost_factor(presentation)
+                rate = rates[s] * boost_factor(presentation)
                 inputs, ptr = poisson_events(x[s], self.timesteps, rate, rng)
                 self._present(
                     self.theta, inputs, ptr, False, eta_post, counts, self._active, counters

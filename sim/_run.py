@@ -9,7 +9,7 @@ import numpy as np
 
 from sim._config import SimConfig
 from sim._datasets import Dataset, load_dataset
-from sim._drive import input_rate_hz, weight_norm
+from sim._drive import image_rule_norm, input_rate_hz, rate_cap_hz, weight_norm
 from sim._learning import Mechanisms, StdpParams, seed_kernels
 from sim._network import Network
 from sim._protocols import Evaluator, PhaseStats, Progress, run_continual, run_static
@@ -66,12 +66,17 @@ class SimResult:
 
 
 def build_network(config: SimConfig, dataset: Dataset, rng: np.random.Generator) -> Network:
-    """The untrained network ``config`` describes for ``dataset`` (rate and normalisation by the
-    input-drive rule unless ``config`` sets them)."""
-    rate = config.max_rate_hz or input_rate_hz(
-        dataset.mean_intensity, dataset.n_inputs, dataset.peak_intensity
-    )
-    norm = config.weight_norm or weight_norm(rate, dataset.mean_intensity)
+    """The untrained network ``config`` describes for ``dataset``: rates and normalisation by
+    the input-drive rule, applied to every image, unless ``config`` sets them (an explicit
+    ``max_rate_hz`` is every image's rate)."""
+    cap: float | None = None
+    if config.max_rate_hz is None:
+        rate = input_rate_hz(dataset.mean_intensity, dataset.n_inputs, dataset.peak_intensity)
+        cap = rate_cap_hz(dataset.peak_intensity)
+        norm = config.weight_norm or image_rule_norm(dataset.train_x, cap)
+    else:
+        rate = config.max_rate_hz
+        norm = config.weight_norm or weight_norm(rate, dataset.mean_intensity)
     in_training = config.quantization == "in-training"
     return Network.create(
         dataset.n_inputs, config.neurons, rng=rng,
@@ -79,7 +84,7 @@ def build_network(config: SimConfig, dataset: Dataset, rng: np.random.Generator)
         inhibition_strength=config.inhibition_strength, timesteps=config.timesteps,
         max_rate_hz=rate, norm=norm,
         weight_bits=config.weight_bits if in_training else 32, rounding=config.rounding,
-        stdp=StdpParams(), mechanisms=Mechanisms(**config.mechanisms),
+        stdp=StdpParams(), mechanisms=Mechanisms(**config.mechanisms), rate_cap_hz=cap,
     )
 
 

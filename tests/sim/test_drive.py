@@ -12,11 +12,15 @@ from sim import (
     TARGET_DRIVE_MV_PER_MS,
     TARGET_SPIKES_PER_MS,
     SimConfig,
+    image_rates_hz,
+    image_rule_norm,
     input_rate_hz,
     load_dataset,
+    rate_cap_hz,
     run,
     weight_norm,
 )
+from sim._run import build_network
 from snn_dse.errors import InputError
 
 
@@ -65,3 +69,43 @@ def test_scaled_ink_learns_the_same_network() -> None:
     a, b = run(config, data=data), run(config, data=half)
     assert a.accuracy == b.accuracy and a.activity == b.activity
     np.testing.assert_array_equal(a.weights, b.weights)
+
+
+@given(st.integers(0, 2**31 - 1), st.integers(1, 40), st.floats(1e-2, 1.0))
+def test_every_image_emits_the_target_below_the_cap(seed: int, images: int, scale: float) -> None:
+    rng = np.random.default_rng(seed)
+    x = (rng.random((images, 784)) * rng.random((images, 1)) * scale).astype(np.float32)
+    x[0] = 0.0  # an image without ink
+    cap = rate_cap_hz(0.7)
+    rates = image_rates_hz(x, cap)
+    spikes = rates * x.sum(axis=1, dtype=np.float64) / 1e3
+    assert rates[0] == cap and np.all(rates <= cap)
+    below = rates < cap
+    np.testing.assert_allclose(spikes[below], TARGET_SPIKES_PER_MS)
+    assert np.all(spikes[~below] <= TARGET_SPIKES_PER_MS * (1 + 1e-9))
+    # halving an image's ink doubles its rate up to the cap: the same spikes below it
+    np.testing.assert_allclose(image_rates_hz(x[1:] * 0.5, cap) * 0.5,
+                               np.minimum(rates[1:], cap / 2))
+
+
+def test_per_image_norm_is_the_average_images_norm_where_one_limit_binds_everywhere() -> None:
+    rng = np.random.default_rng(0)
+    x = (0.2 + 0.6 * rng.random((50, 784))).astype(np.float32)  # much ink: the target binds
+    mean = float(x.mean())
+    assert image_rule_norm(x, 1e6) == pytest.approx(weight_norm(input_rate_hz(mean, 784), mean))
+    # a low cap binds for every image: the dataset rate and its norm, as for the digits
+    assert image_rule_norm(x, 10.0) == pytest.approx(weight_norm(10.0, mean))
+    with pytest.raises(InputError, match="no ink"):
+        image_rule_norm(np.zeros((3, 10), np.float32), 10.0)
+
+
+def test_defaults_rate_each_image_an_explicit_rate_every_image() -> None:
+    data = load_dataset("digits")
+    rng = np.random.default_rng(0)
+    rule = build_network(SimConfig(neurons=5), data, rng)
+    x = data.train_x[:20]
+    np.testing.assert_array_equal(rule.rates_hz(x), image_rates_hz(x, rate_cap_hz(
+        data.peak_intensity)))
+    assert rule.max_rate_hz == input_rate_hz(data.mean_intensity, 64, data.peak_intensity)
+    fixed = build_network(SimConfig(neurons=5, max_rate_hz=100.0), data, rng)
+    np.testing.assert_array_equal(fixed.rates_hz(x), np.full(20, 100.0))

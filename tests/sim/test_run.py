@@ -114,7 +114,7 @@ def test_config_to_dict_roundtrip() -> None:
     config = SimConfig(neurons=7, rule="spikedyn", weight_decay=False, adaptive_lr=True)
     assert SimConfig(**config.to_dict()) == config
     assert config.mechanisms == {
-        "adaptive_lr": True, "adaptive_threshold": False, "weight_decay": False,
+        "adaptive_lr": True, "adaptive_threshold": True, "weight_decay": False,
         "spurious_reduction": True, "adaptive_potentiation": True,
     }
     assert not any(SimConfig().mechanisms.values())
