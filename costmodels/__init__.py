@@ -13,7 +13,7 @@ from costmodels._activity import (
     Activity,
     estimate_counts,
 )
-from costmodels._activity_fit import fit_activity_model
+from costmodels._activity_fit import fit_activity_model, fit_coefficients
 from costmodels._calibration import (
     Calibration,
     FittedFigure,
@@ -40,8 +40,11 @@ from costmodels._layered import (
     LayeredActivity,
     LayeredCost,
     LayeredDesign,
+    LayeredPlacement,
     break_even_spike_rate,
     estimated_activity,
+    layered_network,
+    place_layered,
     price_layered,
 )
 from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
@@ -82,8 +85,11 @@ __all__ = [
     "LayeredActivity",
     "LayeredCost",
     "LayeredDesign",
+    "LayeredPlacement",
     "break_even_spike_rate",
     "estimated_activity",
+    "layered_network",
+    "place_layered",
     "price_layered",
     "COUNT_FIELDS",
     "DC_MAX_RATE_HZ",
@@ -123,6 +129,7 @@ __all__ = [
     "estimate_many",
     "families",
     "fit_activity_model",
+    "fit_coefficients",
     "fit_fields",
     "fit_reason",
     "footprint_bytes",

@@ -161,9 +161,10 @@ def estimate_many(designs: pd.DataFrame | Mapping[str, Any], profile: DeviceProf
     and per-component columns (J), ``latency_s`` (inference) and ``latency_train_s`` (s).
     """
     d = DesignArrays.from_columns(designs)
-    kwargs = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
-    priced = price(profile, d, estimate_counts(d, training=True, **kwargs),
-                   estimate_counts(d, training=False, **kwargs), timing=timing, family=family)
+    priced = price(profile, d,
+                   *(estimate_counts(d, mean_intensity=mean_intensity, max_rate_hz=max_rate_hz,
+                                     training=training) for training in (True, False)),
+                   timing=timing, family=family)
     mapping: ChipMapping = priced["mapping"]
     names = [lvl.name for lvl in profile.memory]
     columns: dict[str, Any] = {f"memory_{k}": v for k, v in priced["memory"].items()}
@@ -184,25 +185,17 @@ def estimate_many(designs: pd.DataFrame | Mapping[str, Any], profile: DeviceProf
 def check_limits(design: Any, profile: DeviceProfile,
                  family: str = DEFAULT_FAMILY) -> list[str]:
     """Reasons ``design`` cannot run on ``profile`` (empty when it fits), each starting with
-    "does not fit". An ``SNNDesign`` goes through the mapper (memory levels, cores, fan-in);
-    a ``LayeredDesign`` (priced by ``costmodels._layered``) is packed into the memory levels
-    (``place_layered``) and checked against the device's neuron capacity (cores x neurons
-    per core). Both: supported precision, ``max_neurons``."""
+    "does not fit". Every family goes through the mapper (memory levels, cores, fan-in): an
+    ``SNNDesign`` as its family's network, a ``LayeredDesign`` (priced by
+    ``costmodels._layered``) as :func:`~costmodels._layered.layered_network`. Both:
+    supported precision, ``max_neurons``."""
     problems = []
     if isinstance(design, SNNDesign):
         net, mapping = map_designs(profile, DesignArrays.from_designs([design]), family)
         reason = fit_reason(profile, net, mapping, 0)
-        problems += [reason] if reason else []
     else:
-        memory = place_layered(profile, design).fit_reason
-        problems += [memory] if memory else []
-    if (not isinstance(design, SNNDesign) and profile.cores is not None
-            and profile.cores.neurons is not None):
-        capacity = int(profile.cores.count.value * profile.cores.neurons.value)
-        total = design.neurons + design.inhibitory_neurons
-        if total > capacity:
-            problems.append(f"does not fit: {total} neurons exceed the device's {capacity} "
-                            "(cores x neurons per core)")
+        reason = place_layered(profile, design).fit_reason
+    problems += [reason] if reason else []
     return problems + _limit_problems(design, profile)
 
 

@@ -27,17 +27,23 @@ Memory components (bytes): ``weights`` (synapses x weight_bits + biases), ``isi_
 (``imsnn``: mu and sigma per synapse at weight_bits), ``neuron_state`` (spiking: one membrane
 per neuron; ANN: the activations of the two widest consecutive layers, double-buffered),
 ``isi_counters`` (``imsnn``: one phi per presynaptic neuron, ceil(log2(T + 1)) bits). They are
-packed by the mapper's rule (``costmodels._mapping.pack``: capacity shared, innermost first by
-bits moved per bit stored under the estimated activity, written components never in a
-read-only level); a component no level can take makes the design not fit (``fits``,
-``fit_reason``) and is priced in the outermost level. Traffic: a weight read per synaptic op or MAC
-(imsnn: three words: w, mu, sigma), neuron state read and written per update, phi read and
-written per presynaptic neuron and step.
+mapped by the mapper of every family (:func:`layered_network` describes the design as
+populations and projections; ``costmodels._mapping.map_network``): components packed with
+capacity shared, innermost first by bits moved per bit stored under the estimated activity,
+written components never in a read-only level; each layer split over cores under the per-core
+neuron, synapse-memory and fan-in limits. A component no level can take, more cores than the
+device has, or a fan-in above the per-core limit makes the design not fit (``fits``,
+``fit_reason``); an unplaced component is priced in the outermost level. Traffic: a weight
+read per synaptic op or MAC (imsnn: three words: w, mu, sigma), neuron state read and
+written per update, phi read and written per presynaptic neuron and step.
 
-Latency: (synaptic ops + MACs) x ``timing.synaptic_op`` + neuron updates x
-``timing.neuron_update`` over ``parallel_units``, at least the slowest memory level's
-transfer time, plus T x ``timestep_overhead`` (1 step for ``ann``). Static energy = static
-power (plus memory leakage) x latency.
+Latency: the equation of every family (``costmodels._latency.latency``): (synaptic ops +
+MACs) x ``timing.synaptic_op`` + neuron updates + weight updates + spike messages x hops x
+``timing.spike_hop``, over ``parallel_units`` x cores used, at least the slowest memory
+level's transfer time, plus T x (``timestep_overhead`` + ``sync_per_core`` x (cores - 1))
+(1 step for ``ann``). Spikes: one message per spike and core holding its targets, at
+``events.spike`` + hops x ``events.spike_hop``. Static energy = static power of the cores
+used (``costmodels._mapping.static_power``, plus memory leakage) x latency.
 """
 
 from __future__ import annotations
@@ -50,8 +56,9 @@ from typing import Any
 
 import numpy as np
 
-from costmodels._mapping import pack, unplaced_reason
-from costmodels._network import MemoryComponent, Written
+from costmodels._latency import latency
+from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
+from costmodels._network import MemoryComponent, Network, Population, Projection, Written
 from costmodels._ops import op_energy, op_fields
 from hwprofiles import DeviceProfile
 from snn_dse.domains import CODINGS, FLOAT_BITS, LAYERED_FAMILIES
@@ -200,10 +207,12 @@ class LayeredCost:
     figures: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     fit_reason: str | None = None
     memory_levels: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    mapping: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fits(self) -> bool:
-        """True when every memory component has a level (``fit_reason`` is None)."""
+        """True when the mapper placed every component and the layers' cores and fan-in are
+        within the device's (``fit_reason`` is None)."""
         return self.fit_reason is None
 
     def to_dict(self) -> dict[str, Any]:
@@ -215,6 +224,7 @@ class LayeredCost:
             "memory_bytes": dict(self.memory_bytes),
             "memory_levels": {k: dict(v) for k, v in self.memory_levels.items()},
             "placement": dict(self.placement),
+            "mapping": dict(self.mapping),
             "energy_per_sample_j": {"train": dict(self.energy_train_j),
                                     "infer": dict(self.energy_infer_j)},
             "latency_per_sample_s": self.latency_s,
@@ -295,23 +305,78 @@ _WRITTEN: dict[str, Written] = {"weights": "training", "isi_parameters": "traini
                                 "neuron_state": "always", "isi_counters": "always"}
 
 
+def population_names(design: LayeredDesign) -> tuple[str, ...]:
+    """Population names of ``design``: ``input``, ``hidden1`` ... ``hiddenH``, ``output``."""
+    hidden = len(design.layers) - 2
+    return ("input", *(f"hidden{k}" for k in range(1, hidden + 1)), "output")
+
+
+def layered_network(design: LayeredDesign) -> Network:
+    """``design`` as a :class:`~costmodels._network.Network` of one design, the description
+    the mapper reads for every family: populations ``input`` (a spike source), ``hidden1``...,
+    ``output``; one all-to-all projection per pair of consecutive layers (fan-in = the
+    previous width, fan-out = the next, ``weight_bits`` per synapse plus mu and sigma for
+    ``imsnn``), all trained; the memory components of :func:`memory_bits`. The spikes of the
+    spiking layers are routed (``spikes`` count keys ``spikes_<population>``); an ANN's
+    activations move inside the datapath. Access rules are empty: a layered family's traffic
+    is :func:`_traffic`'s."""
+    names = population_names(design)
+    w = float(design.weight_bits)
+    extra = 2 * w if design.family == "imsnn" else 0.0
+
+    def arr(value: float) -> np.ndarray:
+        return np.array([float(value)])
+
+    populations = tuple(
+        Population(name, arr(width), simulated=k > 0,
+                   spikes=f"spikes_{name}" if k > 0 and design.spiking else None)
+        for k, (name, width) in enumerate(zip(names, design.layers, strict=True)))
+    projections = tuple(
+        Projection(f"{pre}_to_{post}", pre, post, fan_in=arr(a), fan_out=arr(b),
+                   synapses=arr(a * b), weight_bits=arr(w), extra_bits=arr(extra), plastic=True,
+                   activity=f"synaptic_{post}", component="weights")
+        for (pre, post), (a, b) in zip(itertools.pairwise(names),
+                                       itertools.pairwise(design.layers), strict=True))
+    components = tuple(MemoryComponent(name, arr(bits), _WRITTEN[name], (), ())
+                       for name, bits in memory_bits(design).items())
+    return Network(design.family, populations, projections, components)
+
+
 @dataclass(frozen=True)
 class LayeredPlacement:
-    """Where a layered design's components live: ``level`` (component -> level index, the
-    outermost where nothing could take it), ``used``/``capacity`` bytes per level, and
-    ``fit_reason`` (None when every component was placed)."""
+    """The mapping of a layered design: ``level`` (component -> level index, the outermost
+    where nothing could take it), ``used``/``capacity`` bytes per level, ``fit_reason`` (None
+    when it fits: every component placed, cores and fan-in within the device's), and the
+    mapper's ``network`` and ``mapping`` (cores, hops, messages per spike)."""
 
     level: dict[str, int]
     used: np.ndarray
     capacity: np.ndarray
     fit_reason: str | None
+    network: Network
+    mapping: ChipMapping
+
+    @property
+    def cores(self) -> int:
+        """Cores used (1 on a device without ``cores``)."""
+        return int(self.mapping.cores[0])
+
+    def messages(self, spikes: tuple[float, ...]) -> float:
+        """Spike messages per sample for ``spikes`` per layer (hidden..., output): each spike
+        goes to every core holding one of its targets (``ChipMapping.messages``; one message
+        where a layer has none on the chip)."""
+        one = np.ones(1)
+        return float(sum(n * float(self.mapping.messages.get(pop.name, one)[0])
+                         for pop, n in zip(self.network.populations[1:], spikes, strict=True)))
 
 
 def place_layered(profile: DeviceProfile, design: LayeredDesign) -> LayeredPlacement:
-    """Pack ``design``'s memory components into ``profile``'s levels (module docstring)."""
+    """Map ``design`` on ``profile`` with the mapper of every family
+    (``costmodels._mapping.map_network`` on :func:`layered_network`): memory components packed
+    into the levels by access density under the estimated activity, each layer split over
+    cores under the per-core neuron, synapse-memory and fan-in limits."""
+    net = layered_network(design)
     bits = memory_bits(design)
-    comps = [MemoryComponent(name, np.array([b]), _WRITTEN[name], (), ())
-             for name, b in bits.items()]
     moved = {name: 0.0 for name in bits}
     for training in (False, True):
         ops = executed_operations(profile, design, estimated_activity(design, training=training),
@@ -319,14 +384,11 @@ def place_layered(profile: DeviceProfile, design: LayeredDesign) -> LayeredPlace
         for name, (read, write) in _traffic(design, ops).items():
             moved[name] += read + write
     density = {name: np.array([moved.get(name, 0.0) / max(b, 1.0)]) for name, b in bits.items()}
-    placement, used, capacity, unplaced = pack(profile, comps, 1, density)
-    reason = None
-    if unplaced[0] >= 0:
-        comp = comps[int(unplaced[0])]
-        reason = unplaced_reason(profile, comp, float(comp.nbytes[0]), capacity, used[:, 0])
+    mapping = map_network(profile, net, density)
     last = len(profile.memory) - 1
-    level = {name: int(idx[0]) if idx[0] >= 0 else last for name, idx in placement.items()}
-    return LayeredPlacement(level, used[:, 0], capacity, reason)
+    level = {name: int(idx[0]) if idx[0] >= 0 else last for name, idx in mapping.placement.items()}
+    return LayeredPlacement(level, mapping.used[:, 0], mapping.capacity,
+                            fit_reason(profile, net, mapping, 0), net, mapping)
 
 
 def _traffic(design: LayeredDesign, ops: Mapping[str, float]) -> dict[str, tuple[float, float]]:
@@ -401,23 +463,23 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
     fl = design.weight_bits == FLOAT_BITS
     e_mul = (_op(profile, "multiply", design.weight_bits, fl) if _has_tables(profile, "multiply")
              else e_syn)
-    e_spike = (profile.events.spike.value if profile.events.spike else 0.0) + (
-        (profile.events.hops_per_spike.value if profile.events.hops_per_spike else 1.0)
-        * (profile.events.spike_hop.value if profile.events.spike_hop else 0.0))
+    cores = packed.mapping.cores
+    e_message = (profile.events.spike.value if profile.events.spike else 0.0) + float(
+        packed.mapping.hops[0]) * (profile.events.spike_hop.value if profile.events.spike_hop else 0.0)
     e_learn = profile.events.learning_update.value if profile.events.learning_update else (
         sum(_op(profile, op, design.weight_bits, fl) for op in ("multiply", "add", "compare")))
-    leakage = sum((lvl.leakage.value for lvl in profile.memory if lvl.leakage), 0.0)
+    p_static = float(static_power(profile, cores)[0])
     results: dict[str, tuple[dict[str, float], float, dict[str, float]]] = {}
     for phase, activity in (("infer", infer), ("train", train)):
         ops = executed_operations(profile, design, activity, phase == "train")
-        updates = ops["neuron_active"] + ops["neuron_idle"] + ops["activations"]
+        messages = packed.messages(activity.spikes) if ops["spikes"] > 0 else 0.0
         traffic = _traffic(design, ops)
         parts = {
             "synaptic_ops": ops["synaptic_ops"] * e_syn + ops["isi_multiplies"] * e_mul,
             "macs": ops["macs"] * e_mac,
             "neuron_updates": ops["neuron_active"] * e_active + ops["neuron_idle"] * e_idle
             + ops["activations"] * e_relu,
-            "spikes": ops["spikes"] * e_spike,
+            "spikes": messages * e_message,
             "learning": ops["weight_updates"] * e_learn,
         }
         level_bits = [0.0] * len(profile.memory)
@@ -426,8 +488,8 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
             parts[f"memory_{lvl.name}"] = parts.get(f"memory_{lvl.name}", 0.0) + (
                 read * lvl.read.value + write * lvl.write.value) / lvl.word_bits
             level_bits[placement[name]] += read + write
-        seconds = _latency(profile, design, ops, updates, level_bits)
-        parts["static"] = (profile.static.power.value + leakage) * seconds
+        seconds = _latency(profile, design, ops, level_bits, packed.mapping, messages)
+        parts["static"] = p_static * seconds
         results[phase] = ({"total": sum(parts.values()), **parts}, seconds, ops)
     names = [lvl.name for lvl in profile.memory]
     return LayeredCost(
@@ -445,7 +507,21 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
                        "capacity_bytes": None if math.isinf(packed.capacity[j])
                        else float(packed.capacity[j])}
             for j, lvl in enumerate(profile.memory)},
+        mapping=_mapping_summary(packed, p_static),
     )
+
+
+def _mapping_summary(packed: LayeredPlacement, p_static: float) -> dict[str, Any]:
+    """The ``mapping`` JSON of a layered design (the keys of the STDP family's)."""
+    m = packed.mapping
+    return {
+        "cores": packed.cores,
+        "core_limit": None if math.isinf(m.core_limit) else int(m.core_limit),
+        "hops_per_spike": float(m.hops[0]),
+        "messages_per_spike": {k: float(v[0]) for k, v in m.messages.items()},
+        "static_power_w": p_static,
+        "family": packed.network.family,
+    }
 
 
 def _figures(profile: DeviceProfile, design: LayeredDesign,
@@ -486,18 +562,21 @@ def _figures(profile: DeviceProfile, design: LayeredDesign,
 
 
 def _latency(profile: DeviceProfile, design: LayeredDesign, ops: dict[str, float],
-             updates: float, level_bits: list[float]) -> float:
-    t = profile.timing
-    units = max(t.parallel_units.value if t.parallel_units else 1.0, 1.0)
-    learn = t.learning_update.value if t.learning_update else 0.0
-    compute = ((ops["synaptic_ops"] + ops["isi_multiplies"] + ops["macs"]) * t.synaptic_op.value
-               + updates * t.neuron_update.value + ops["weight_updates"] * learn) / units
-    slowest = compute
-    for lvl, moved in zip(profile.memory, level_bits, strict=True):
-        if lvl.bandwidth is not None and lvl.bandwidth.value > 0:
-            slowest = max(slowest, moved / 8.0 / lvl.bandwidth.value)
-    overhead = t.timestep_overhead.value if t.timestep_overhead else 0.0
-    return design.steps * overhead + slowest
+             level_bits: list[float], mapping: ChipMapping, messages: float) -> float:
+    """Busy seconds per sample by the equation of every family (``costmodels._latency``):
+    synaptic ops, ISI multiplies and MACs at ``timing.synaptic_op``, neuron updates and
+    activations, weight updates and spike hops shared by the cores the mapping uses."""
+    counts = {
+        "synaptic": np.array([ops["synaptic_ops"] + ops["isi_multiplies"] + ops["macs"]]),
+        "inhibitory": np.zeros(1),
+        "neuron_active": np.array([ops["neuron_active"] + ops["activations"]]),
+        "neuron_idle": np.array([ops["neuron_idle"]]),
+        "learning": np.array([ops["weight_updates"]]),
+        "timesteps": np.array([float(design.steps)]),
+    }
+    bits = np.array(level_bits)[:, None]
+    return float(latency(profile, counts, bits, mapping.cores, np.array([messages]),
+                         mapping.hops)[0])
 
 
 def break_even_spike_rate(profile: DeviceProfile, design: LayeredDesign, *,

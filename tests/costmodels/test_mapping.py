@@ -189,3 +189,65 @@ def test_layered_weights_written_in_training_never_go_to_flash() -> None:
     big = price_layered(mcu, LayeredDesign("surrogate", (784, 256, 10), weight_bits=32))
     assert not big.fits
     assert "weights" in (big.fit_reason or "") and "read-only" in (big.fit_reason or "")
+
+
+layered = st.builds(
+    lambda family, inputs, hidden, outputs, bits: (family, (inputs, *hidden, outputs), bits),
+    st.sampled_from(["surrogate", "imsnn", "ann", "converted"]),
+    st.sampled_from([64, 784]),
+    st.lists(st.integers(1, 5000), min_size=1, max_size=3),
+    st.integers(1, 100),
+    st.integers(1, 16),
+)
+
+
+def _layered(spec: tuple, widen: int = 0):  # noqa: ANN202 - LayeredPlacement
+    from costmodels import LayeredDesign, place_layered
+
+    family, layers, bits = spec
+    widened = (layers[0], layers[1] + widen, *layers[2:])
+    return place_layered(profile("loihi1_like"), LayeredDesign(family, widened, weight_bits=bits))
+
+
+@quick
+@given(layered, st.integers(1, 4000))
+def test_layered_cores_never_decrease_with_width(spec: tuple, extra: int) -> None:
+    """The layered families go through the same mapper: widening a hidden layer never frees
+    a core on Loihi (neurons, synapse memory and fan-in per core)."""
+    assert _layered(spec, extra).cores >= _layered(spec).cores
+
+
+@quick
+@given(layered, st.sampled_from(PROFILES))
+def test_layered_fits_implies_every_level_within_capacity(spec: tuple, profile_id: str) -> None:
+    from costmodels import LayeredDesign, place_layered
+
+    family, layers, bits = spec
+    placed = place_layered(profile(profile_id), LayeredDesign(family, layers, weight_bits=bits))
+    within = np.all(placed.used <= placed.capacity)
+    assert within
+    if placed.fit_reason is None:
+        assert all(p[0] >= 0 for p in placed.mapping.placement.values())
+        assert placed.mapping.cores[0] <= placed.mapping.core_limit
+
+
+def test_layered_networks_split_over_loihi_cores() -> None:
+    """784-4096-10 at 8 bits on Loihi: the hidden layer needs ceil(784 x 4096 B / 128 KiB) = 25
+    cores (synapse memory), the output layer 1; static power and latency follow the cores."""
+    from costmodels import LayeredDesign, check_limits, price_layered
+
+    loihi = profile("loihi1_like")
+    wide = price_layered(loihi, LayeredDesign("surrogate", (784, 4096, 10), weight_bits=8))
+    assert wide.mapping["cores"] == 25 + 1 and wide.fits
+    assert wide.mapping["static_power_w"] == pytest.approx(26 * 0.8125e-3)
+    assert wide.mapping["hops_per_spike"] > 0
+    narrow = price_layered(loihi, LayeredDesign("surrogate", (784, 64, 10), weight_bits=8))
+    assert narrow.mapping["cores"] == 2
+    # more cores share the synaptic work: per synaptic event, the wide network is faster
+    per_event = [c.latency_s / c.ops_infer["synaptic_ops"] for c in (wide, narrow)]
+    assert per_event[0] < per_event[1]
+    # beyond 128 cores the design does not fit, with the reason
+    huge = LayeredDesign("surrogate", (784, 30000, 10), weight_bits=8)
+    assert any("cores" in r and "does not fit" in r for r in check_limits(huge, loihi))
+    fan = LayeredDesign("surrogate", (5000, 16, 10), weight_bits=1)
+    assert any("fan-in" in r for r in check_limits(fan, loihi))

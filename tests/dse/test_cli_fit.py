@@ -71,6 +71,20 @@ def test_loihi_static_share_falls_with_the_cores_it_uses() -> None:
     assert infer["static"] / infer["total"] < 0.5
 
 
+def test_a_wide_layered_network_is_split_over_loihi_cores() -> None:
+    """The layered families go through the same mapper as STDP: a 784-4096-10 surrogate
+    network at 8 bits needs 25 cores of 128 KiB synapse memory for its hidden layer and one
+    for its outputs; static power counts those cores; a narrow one uses fewer."""
+    common = ("--profile", "loihi1_like", "--family", "surrogate", "--weight-bits", "8")
+    wide = cost(*common, "--hidden", "4096")
+    narrow = cost(*common, "--hidden", "64")
+    assert wide["fits"] is True and wide["mapping"]["cores"] == 26
+    assert wide["mapping"]["static_power_w"] == pytest.approx(26 * 0.104 / 128)
+    assert wide["mapping"]["hops_per_spike"] > 0
+    assert 1 < narrow["mapping"]["cores"] < wide["mapping"]["cores"]
+    assert within_capacity(wide) and within_capacity(narrow)
+
+
 def test_realtime_and_afap_differ_by_static_power_times_the_idle_time() -> None:
     common = ("--profile", "loihi1_like", "--neurons", "400", "--weight-bits", "8")
     afap = cost(*common, "--timing", "afap")
