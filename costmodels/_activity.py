@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from costmodels._design import DesignArrays, SNNDesign
 from costmodels._fitted import FITTED
+from snn_dse.domains import MNIST_MEAN_INTENSITY
 from snn_dse.errors import InputError
 
 #: Simulation time step (s); ``timesteps`` counts steps of this length.
@@ -22,6 +24,13 @@ EXC_SPIKES_PER_STEP = 35.0 / 350.0
 #: bounds the fitted re-presentation terms outside the fitted range.
 MAX_PRESENTATIONS = 5
 MAX_INPUT_BOOST = sum(1.0 + 0.5 * k for k in range(1, MAX_PRESENTATIONS))
+#: Reference input spikes per ms of one presentation: MNIST (784 pixels of mean 0.1307) at
+#: 127.5 Hz, the simulator's input-drive target (sim/_drive.py). The model's dataset feature is
+#: the log of a dataset's figure over this one (0 on MNIST and Fashion-MNIST under the rule).
+REFERENCE_INPUT_SPIKES_PER_MS = 127.5 * MNIST_MEAN_INTENSITY * 784 / 1000
+#: Range of input spikes per ms over the reference that the dataset term extrapolates to
+#: (the fit spans 0.38, the 8x8 digits at the 255 Hz cap, to 1, 28x28 images).
+DATASET_TERM_RANGE = (0.125, 8.0)
 
 COUNT_FIELDS = (
     "input_spikes", "exc_spikes", "inh_spikes", "synaptic_events", "inhibitory_events",
@@ -86,16 +95,37 @@ class Activity:
         return cls(**{k: float(v[0]) for k, v in counts.items()}, source="estimated")
 
 
-def features(d: DesignArrays) -> np.ndarray:
-    """Regressors of the fitted activity model, shape (6, designs): 1, ln N, ln T, population
-    inhibition (0/1), spikedyn (0/1), ln(max(inhibition, 1 mV) / 120 mV)."""
-    return np.stack([np.ones(d.size), np.log(d.neurons), np.log(d.timesteps),
-                     d.population.astype(float), d.spikedyn.astype(float),
-                     np.log(np.maximum(d.inhibition_strength, 1.0) / 120.0)])
+def features(d: DesignArrays, input_spikes_per_ms: float | np.ndarray) -> np.ndarray:
+    """Regressors of the fitted activity model, shape (16, designs). With n = ln(N / 100),
+    t = ln(T / 100), p = population inhibition (0/1), s = spikedyn (0/1),
+    i = ln(max(inhibition, 1 mV) / 120 mV) and the dataset term
+    u = ln(input spikes per ms / ``REFERENCE_INPUT_SPIKES_PER_MS``) (input spikes per ms =
+    inputs x mean intensity x max rate x dt, one presentation before re-presentations):
+    1, n, t, p, s, i, u, u n, u t, u p, u s, p n, p t, p i, p s, t^2.
+
+    Why these: re-presentations fall with T like a logistic in ln T (t^2); population
+    inhibition lets more neurons escape the winner-take-all as N and T grow and as its
+    strength falls, and changes what winner-only learning saves (p n, p t, p i, p s); the
+    dataset enters only through u, because the simulator scales the weight norm so that every
+    dataset gives the same mean drive (mV per ms) and what is left is the drive's fluctuation,
+    whose variance goes as 1 / (input spikes per ms) (fewer, heavier spikes on small images):
+    it shifts output spikes and re-presentations and how they scale with N, T, inhibition and
+    rule (u n, u t, u p, u s). u is a statistic of the data and the rate, never a dataset
+    name; it is clipped to ``DATASET_TERM_RANGE`` so that far-off rates do not extrapolate.
+    """
+    spikes = np.broadcast_to(np.asarray(input_spikes_per_ms, dtype=float), (d.size,))
+    u = np.log(np.clip(spikes / REFERENCE_INPUT_SPIKES_PER_MS, *DATASET_TERM_RANGE))
+    n, t = np.log(d.neurons / 100.0), np.log(d.timesteps / 100.0)
+    p, s = d.population.astype(float), d.spikedyn.astype(float)
+    i = np.log(np.maximum(d.inhibition_strength, 1.0) / 120.0)
+    return np.stack([np.ones(d.size), n, t, p, s, i, u, u * n, u * t, u * p, u * s,
+                     p * n, p * t, p * i, p * s, t * t])
 
 
 def estimate_counts(d: DesignArrays, *, mean_intensity: float, max_rate_hz: float,
-                    training: bool) -> dict[str, np.ndarray]:
+                    training: bool,
+                    coefficients: Mapping[str, Mapping[str, Sequence[float]]] | None = None,
+                    ) -> dict[str, np.ndarray]:
     """Vectorised :meth:`Activity.estimated`: one array per count field.
 
     A model fitted to the simulator (docs/cost-model.md "Estimated activity";
@@ -112,15 +142,15 @@ def estimate_counts(d: DesignArrays, *, mean_intensity: float, max_rate_hz: floa
     that have spiked so far: about 1.5-1.7 x mean intensity of them carry ink on digits, MNIST
     and Fashion-MNIST), normalisation = inputs x
     f_norm (the columns that learned), decay = normalisation (spikedyn only).
-    Output spikes depend on N, T, inhibition and rule only: the simulator scales the weight
-    norm so that the input drive is the same on every dataset.
+    The dataset enters through lambda and the input spikes per ms of :func:`features` only
+    (the simulator scales the weight norm so that the mean drive is the same on every dataset).
     """
     if not 0 <= mean_intensity <= 1:
         raise InputError(f"mean_intensity: expected a value in [0, 1], got {mean_intensity!r}")
     if not 0 <= max_rate_hz <= 1 / DT_S:
         raise InputError(f"max_rate_hz: expected 0..{1 / DT_S:g} Hz, got {max_rate_hz!r}")
-    beta = FITTED["train" if training else "infer"]
-    x = features(d)
+    beta = (coefficients or FITTED)["train" if training else "infer"]
+    x = features(d, d.inputs * mean_intensity * max_rate_hz * DT_S)
 
     def f(name: str) -> np.ndarray:  # exp(beta . x); an elementwise sum avoids BLAS threads
         return np.exp(sum(b * row for b, row in zip(beta[name], x, strict=True)))

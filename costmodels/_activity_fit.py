@@ -9,7 +9,7 @@ lambda = inputs x mean intensity x rate x T x dt), regressed in log space on the
 from __future__ import annotations
 
 import datetime as dt
-import pprint
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,8 @@ def fit_coefficients(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str
         "rule": [r["candidate"]["rule"] for r in records],
         "inhibition_strength": [r["candidate"]["inhibition_strength"] for r in records],
     })
-    x = features(d).T  # (designs, features)
+    spikes_per_ms = [r["inputs"] * r["mean_intensity"] * r["max_rate_hz"] * DT_S for r in records]
+    x = features(d, np.array(spikes_per_ms)).T  # (designs, features)
     out: dict[str, dict[str, list[float]]] = {}
     for phase, names in TARGETS.items():
         out[phase] = {}
@@ -69,8 +70,7 @@ def fit_coefficients(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str
             ok = np.isfinite(y) & (y > 0)
             beta = np.zeros(x.shape[1])
             if ok.sum() >= x.shape[1]:
-                cols = np.flatnonzero(np.ptp(x[ok], axis=0) > 0)  # constant columns drop out
-                cols = np.union1d(cols, [0])
+                cols = independent_columns(x[ok])
                 xs, ys = x[ok][:, cols], y[ok]
                 if name in EXCESS:
                     beta[cols] = _fit_excess(xs, ys)
@@ -80,6 +80,20 @@ def fit_coefficients(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str
                 beta[0] = float(np.mean(np.log(y[ok])))
             out[phase][name] = [round(float(b), 6) for b in beta]
     return out
+
+
+def independent_columns(x: np.ndarray) -> np.ndarray:
+    """Indices of the columns of ``x`` that are not linear combinations of earlier ones (in
+    feature order): a feature constant over the records, or an interaction that is a
+    multiple of a main effect there (``u n`` when every record has the same ``u``), drops
+    out instead of sharing a coefficient it cannot be told apart from."""
+    keep: list[int] = []
+    scale = np.maximum(np.abs(x).max(axis=0), 1e-12)
+    for j in range(x.shape[1]):
+        trial = x[:, [*keep, j]] / scale[[*keep, j]]
+        if np.linalg.matrix_rank(trial, tol=1e-9 * max(trial.shape)) > len(keep):
+            keep.append(j)
+    return np.array(keep, dtype=int)
 
 
 def _fit_excess(x: np.ndarray, y: np.ndarray, iterations: int = 200) -> np.ndarray:
@@ -108,6 +122,13 @@ def _fit_excess(x: np.ndarray, y: np.ndarray, iterations: int = 200) -> np.ndarr
     return beta
 
 
+def _entry(name: str, beta: Sequence[float]) -> str:
+    """``'name': [...],`` wrapped to lines of at most 96 characters."""
+    numbers = textwrap.fill(", ".join(f"{b:g}" for b in beta), width=84,
+                            initial_indent=" " * 12, subsequent_indent=" " * 12)
+    return f"        {name!r}: [\n{numbers},\n        ],\n"
+
+
 def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None:
     """Fit the coefficients to ``records`` and write them as the module ``path``."""
     coefficients = fit_coefficients(records)
@@ -117,9 +138,12 @@ def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None
         '"""Coefficients of the fitted activity model (costmodels._activity.estimate_counts).\n\n'
         f"Written by ``benchmarks/estimator_fidelity.py --fit`` on {stamp} from {len(records)}\n"
         f"simulated designs of the default space ({', '.join(datasets)}). Do not edit by hand.\n"
-        "Per phase and target: coefficients of the features 1, ln N, ln T, population,\n"
-        'spikedyn, ln(inhibition mV / 120) in log space.\n"""\n\n'
-        "FITTED: dict[str, dict[str, list[float]]] = (\n"
-        f"{pprint.pformat(coefficients, width=96)}\n)\n"
+        "Per phase and target: coefficients of costmodels._activity.features (1, n, t, p,\n"
+        "s, i, u, u n, u t, u p, u s, p n, p t, p i, p s, t^2) in log space.\n"
+        '"""\n\n'
+        "FITTED: dict[str, dict[str, list[float]]] = {\n"
+        + "".join(f"    {phase!r}: {{\n" + "".join(_entry(name, beta) for name, beta in targets.items())
+                  + "    },\n" for phase, targets in coefficients.items())
+        + "}\n"
     )
     path.write_text(text)

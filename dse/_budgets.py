@@ -36,10 +36,13 @@ class BudgetKind:
 
 
 #: Safety margin of the pre-screen on estimated energy: a design is rejected before simulation
-#: only when its estimate exceeds the budget by this factor. The estimated/measured energy
-#: ratio stays below it on every shipped profile in benchmarks/estimator_fidelity.py (largest
-#: ratio seen there, with headroom), so no design whose measured cost meets a budget is lost.
-PRESCREEN_MARGIN = 2.0
+#: only when its estimate exceeds the budget by this factor. It covers the largest
+#: estimated/measured energy ratio of every held-out evaluation in
+#: benchmarks/estimator_fidelity.py (benchmarks/RESULTS.md, docs/cost-model.md "Fidelity"):
+#: 1.94 on held-out designs, 2.01 in leave-designs-out cross-validation and 2.78 on a dataset the
+#: model never saw (digits estimated from a Fashion-MNIST-only fit), with headroom, so no
+#: design whose measured cost meets a budget is lost, on new data (e.g. real MNIST) too.
+PRESCREEN_MARGIN = 3.0
 
 #: Every budget, keyed by the objective (record key) it caps. Memory is exact (no margin).
 BUDGET_KINDS: dict[str, BudgetKind] = {

@@ -84,7 +84,7 @@ def test_robust_never_admits_a_design_whose_high_corner_breaks_a_budget(
 def test_without_robust_nominal_only_designs_stay_feasible_and_are_marked(tmp_path: Path) -> None:
     # Fake energies: infer = 0.9e-12 x neurons x timesteps x bits x scale, corners x0.8 / x1.3;
     # 70 nJ cuts between the nominal and high corners of designs this search evaluates (the
-    # pre-screen's 2x margin lets estimates up to 140 nJ be simulated)
+    # pre-screen's 3x margin lets estimates up to 210 nJ be simulated)
     plain = explore(options(tmp_path, "plain", energy_budget="70 nJ"), models=FakeModels())
     nominal_only = [r for r in plain.evaluations if r["feasible"] and not r["feasible_high"]]
     assert nominal_only, "the budget must cut between nominal and high corners"
