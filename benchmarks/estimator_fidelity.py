@@ -14,7 +14,8 @@ Two more evaluations test generalisation with coefficients refitted in memory: *
 dataset* (fit on every other dataset's designs, both sets, and evaluate on this dataset's
 evaluation set: the case of data the model never saw, e.g. real MNIST) and *leave designs
 out* (5-fold cross-validation over all designs of all datasets). Simulations are cached in
-``benchmarks/data/estimator_fidelity_<dataset>.json`` (keyed by design and seed).
+``benchmarks/data/estimator_fidelity_<dataset>.json`` (keyed by design, seed and a fingerprint
+of the simulator's sources: records of an older simulator stay in the file, unused).
 
 Usage::
 
@@ -28,6 +29,7 @@ Targets (issue 8): total energy ratio within 0.75..1.25 at the median and 0.5..1
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -72,9 +74,23 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def sim_fingerprint(sources: dict[str, bytes]) -> str:
+    """12 hex digits of SHA-256 over the simulator's source files (name -> content)."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode() + b"\0" + sources[name] + b"\0")
+    return digest.hexdigest()[:12]
+
+
+#: The simulator these records come from: a cached simulation counts only while the ``sim``
+#: package's sources are unchanged (a change to the simulator re-simulates every design).
+SIM = sim_fingerprint({path.name: path.read_bytes()
+                       for path in Path(sim.__file__).parent.glob("*.py")})
+
+
 def _key(dataset: str, candidate: dict[str, Any], seed: int) -> str:
     return json.dumps({"dataset": dataset, "seed": seed, "train_samples": TRAIN_SAMPLES,
-                       "test_samples": TEST_SAMPLES, **candidate}, sort_keys=True)
+                       "test_samples": TEST_SAMPLES, "sim": SIM, **candidate}, sort_keys=True)
 
 
 def simulate_all(dataset: str, candidates: list[dict[str, Any]], seed: int) -> list[dict]:
