@@ -51,6 +51,7 @@ inhibition: [population, direct]
 rule: [baseline, spikedyn]
 timesteps: [100, 150]
 inhibition_strength: 60.0
+family: stdp
 """
 
 

@@ -1,6 +1,7 @@
 """Where the simulations of a batch run: one interface, three places.
 
-``Evaluator.map(context_number, ctx, pending)`` simulates distinct designs and yields
+``Evaluator.map(context_number, ctx, pending)`` hands distinct designs over at once (so the
+batches of several calls are evaluated concurrently) and returns an iterator that yields
 ``(cache key, Outcome)`` as each finishes, in any order; an evaluation that raises yields a
 ``Failure``, never an exception.
 
@@ -15,16 +16,15 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from typing import Any, Protocol
 
 from dse._cache import code_version
 from dse._claims import Running, TaskQueue
 from dse._pipeline import EvalContext, Failure, Outcome, Prepared, attempt, worker_name
-from dse._worker import POLL_S, Claimer, InlineExecutor, local_pool
+from dse._worker import Backoff, Claimer, InlineExecutor, local_pool
 from snn_dse.errors import InputError
 
 #: Seconds to wait for the Dask scheduler before giving up.
@@ -36,8 +36,9 @@ class Evaluator(Protocol):
 
     def map(self, context: int, ctx: EvalContext, pending: Sequence[tuple[int, Prepared]]
             ) -> Iterator[tuple[str, Outcome]]:
-        """Simulate each ``(position, prepared)`` design (distinct cache keys) of evaluation
-        context number ``context``; yield ``(cache key, outcome)`` as each finishes."""
+        """Start simulating each ``(position, prepared)`` design (distinct cache keys) of
+        evaluation context number ``context``; the iterator yields ``(cache key, outcome)`` as
+        each finishes."""
         ...
 
     def running(self) -> list[Running]:
@@ -58,11 +59,13 @@ class LocalEvaluator:
     def map(self, context: int, ctx: EvalContext, pending: Sequence[tuple[int, Prepared]]
             ) -> Iterator[tuple[str, Outcome]]:
         if isinstance(self.pool, InlineExecutor):  # one at a time, each stored before the next
-            for _, p in pending:
-                yield p.cache_key, attempt(ctx, p.candidate, p.seed)
-            return
+            return ((p.cache_key, attempt(ctx, p.candidate, p.seed)) for _, p in pending)
         futures = {self.pool.submit(attempt, ctx, p.candidate, p.seed): p.cache_key
                    for _, p in pending}
+        return self._completed(futures)
+
+    @staticmethod
+    def _completed(futures: dict[Future[Outcome], str]) -> Iterator[tuple[str, Outcome]]:
         for future in as_completed(futures):
             try:
                 outcome = future.result()
@@ -109,15 +112,17 @@ class DaskEvaluator:
 
     def map(self, context: int, ctx: EvalContext, pending: Sequence[tuple[int, Prepared]]
             ) -> Iterator[tuple[str, Outcome]]:
-        from distributed import as_completed as dask_completed
-
         self._check_versions(ctx.code_version)
-
         futures = {
             self.client.submit(attempt, ctx, p.candidate, p.seed, pure=False,
                                key=f"dse-{p.cache_key[:16]}-{uuid.uuid4().hex[:8]}"): p.cache_key
             for _, p in pending
         }
+        return self._completed(futures)
+
+    def _completed(self, futures: dict[Any, str]) -> Iterator[tuple[str, Outcome]]:
+        from distributed import as_completed as dask_completed
+
         for future in dask_completed(list(futures), loop=self.client.loop):
             try:
                 outcome = future.result()
@@ -143,15 +148,17 @@ class FleetEvaluator:
     def map(self, context: int, ctx: EvalContext, pending: Sequence[tuple[int, Prepared]]
             ) -> Iterator[tuple[str, Outcome]]:
         self.queue.post(context, pending)
-        waiting = {p.cache_key for _, p in pending}
+        return self._finished({p.cache_key for _, p in pending})
+
+    def _finished(self, waiting: set[str]) -> Iterator[tuple[str, Outcome]]:
+        poll = Backoff()
         while waiting:
             progressed = self.claimer.step() if self.claimer is not None else False
             for key, outcome in self.queue.outcomes(waiting).items():
                 waiting.discard(key)
                 progressed = True
                 yield key, outcome
-            if not progressed:
-                time.sleep(POLL_S)
+            poll.wait(progressed)
 
     def running(self) -> list[Running]:
         return self.queue.running()

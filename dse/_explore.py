@@ -29,7 +29,8 @@ import datetime as dt
 import pickle
 import shlex
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ from dse._pipeline import (
     EvalContext,
     Measured,
     Models,
+    Outcome,
     Prepared,
     RealModels,
     SimSettings,
@@ -358,6 +360,22 @@ def _told_rows(
 
 
 @dataclass
+class _Batch:
+    """A batch handed to the evaluator: the engine's proposals, the prepared designs it
+    evaluates (a prefix, when the budget ends inside the batch), their records known so far,
+    the designs waiting for a simulation by cache key (batch offsets) and the evaluator's
+    iterator of their outcomes."""
+
+    number: int
+    first_index: int
+    proposed: list[dict[str, Any]]
+    records: list[dict[str, Any] | None]
+    prepared: list[Prepared]
+    waiting: dict[str, list[tuple[int, Prepared]]]
+    outcomes: Iterator[tuple[str, Outcome]]
+
+
+@dataclass
 class _Runner:
     """Mutable state of one invocation: the store, the cache, the evaluator and the counters."""
 
@@ -372,25 +390,38 @@ class _Runner:
     counters: _Counters = field(default_factory=_Counters)
 
     def explore_profile(self, number: int) -> None:
-        """Run the engine over profile ``number``, evaluations ``number x per-profile ..``."""
+        """Run the engine over profile ``number``, evaluations ``number x per-profile ..``.
+
+        An engine that learns from results is told each batch before it proposes the next. One
+        that does not (``Engine.learns``: random, grid) is asked one batch ahead, so that the
+        evaluators already hold the next batch while the slowest designs of the current one
+        finish; its batches are still told, and stored, in proposal order."""
         plan = self.plan
         ctx = self.contexts[number]
         first_index = number * plan.evaluations_per_profile
         engine = self._engine(ctx.profile, ctx)
         budget = plan.evaluations_per_profile
-        done = 0
-        while done < budget:
-            # A last, smaller batch for engines that honour it; an engine with a fixed batch
-            # (the NSGA-II population) sees its last batch cut short and never told.
-            engine.batch_size = min(engine.batch_size, budget - done)
-            batch = engine.ask()
-            if not batch:
+        depth = 1 if engine.learns else 2
+        in_flight: deque[_Batch] = deque()
+        asked = 0
+        exhausted = False
+        while True:
+            while not exhausted and asked < budget and len(in_flight) < depth:
+                # A last, smaller batch for engines that honour it; an engine with a fixed batch
+                # (the NSGA-II population) sees its last batch cut short and never told.
+                engine.batch_size = min(engine.batch_size, budget - asked)
+                batch = engine.ask()
+                exhausted = not batch
+                if batch:
+                    in_flight.append(self.submit_batch(number, first_index + asked, batch,
+                                                       budget - asked))
+                    asked += len(in_flight[-1].prepared)
+            if not in_flight:
                 break
-            evaluated = batch[: budget - done]
-            records = self.evaluate_batch(number, first_index + done, evaluated)
-            done += len(evaluated)
-            if len(evaluated) == len(batch):
-                engine.tell(batch, *_told_rows(records, plan.objectives, plan.budgets))
+            oldest = in_flight.popleft()
+            records = self.collect_batch(oldest)
+            if len(oldest.prepared) == len(oldest.proposed):
+                engine.tell(oldest.proposed, *_told_rows(records, plan.objectives, plan.budgets))
 
     def share_study(self) -> None:
         """Shared Optuna run: create the studies, take part in them with this process (unless
@@ -442,21 +473,21 @@ class _Runner:
             estimator=estimator(ctx, plan.objectives),
         )
 
-    def evaluate_batch(
-        self, number: int, first_index: int, batch: Sequence[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """Records of ``batch`` (evaluations ``first_index ..`` of profile ``number``), in
-        batch order.
+    def submit_batch(self, number: int, first_index: int, proposed: list[dict[str, Any]],
+                     room: int) -> _Batch:
+        """Start evaluating the first ``room`` designs of ``proposed`` as evaluations
+        ``first_index ..`` of profile ``number``.
 
         The batch is pre-screened at once (``prepare_many``). Each record comes from, in order
-        of preference: the store (resume), the pre-screen,
-        this run's earlier simulations or the cache (``cache_hit``), or the evaluator (a new
-        simulation, or a failure). Each is stored the moment it is known."""
+        of preference: the store (resume), the pre-screen, this run's earlier simulations or
+        the cache (``cache_hit``), or the evaluator (a new simulation, or a failure; see
+        ``collect_batch``). Each is stored the moment it is known."""
         ctx = self.contexts[number]
-        records: list[dict[str, Any] | None] = [None] * len(batch)
-        waiting: dict[str, list[tuple[int, Prepared]]] = {}
-        for offset, prepared in enumerate(prepare_many(first_index, batch, ctx)):
+        taken = proposed[:room]
+        out = _Batch(number, first_index, proposed, [None] * len(taken), [], {}, iter(()))
+        for offset, prepared in enumerate(prepare_many(first_index, taken, ctx)):
             index = first_index + offset
+            out.prepared.append(prepared)
             stored = self.store.get(index)
             if (
                 stored is not None
@@ -464,27 +495,34 @@ class _Runner:
                 and stored["profile"] == ctx.profile.id
             ):
                 self.counters.resumed += 1
-                records[offset] = self._accept(stored, new=False)
+                out.records[offset] = self._accept(stored, new=False)
                 continue
             if prepared.record is not None:
-                records[offset] = self._accept(prepared.record)
+                out.records[offset] = self._accept(prepared.record)
                 continue
             measured = self._lookup(prepared.cache_key)
             if measured is not None:
-                records[offset] = self._accept(finish(index, ctx, prepared, measured, True))
+                out.records[offset] = self._accept(finish(index, ctx, prepared, measured, True))
                 continue
-            waiting.setdefault(prepared.cache_key, []).append((offset, prepared))
-        pending = [(first_index + group[0][0], group[0][1]) for group in waiting.values()]
-        for key, outcome in self.evaluator.map(number, ctx, pending):
+            out.waiting.setdefault(prepared.cache_key, []).append((offset, prepared))
+        pending = [(first_index + group[0][0], group[0][1]) for group in out.waiting.values()]
+        out.outcomes = self.evaluator.map(number, ctx, pending)
+        return out
+
+    def collect_batch(self, batch: _Batch) -> list[dict[str, Any]]:
+        """Wait for the simulations of ``batch``, store their records and return every record
+        of the batch in proposal order."""
+        ctx = self.contexts[batch.number]
+        for key, outcome in batch.outcomes:
             self.counters.simulated += 1
             if isinstance(outcome, Measured):
                 self.seen[key] = outcome
                 if self.cache is not None:
                     self.cache.put(key, outcome.to_dict())
-            for n, (offset, prepared) in enumerate(waiting[key]):
-                record = outcome_record(first_index + offset, ctx, prepared, outcome, n > 0)
-                records[offset] = self._accept(record)
-        return [r for r in records if r is not None]
+            for n, (offset, prepared) in enumerate(batch.waiting[key]):
+                record = outcome_record(batch.first_index + offset, ctx, prepared, outcome, n > 0)
+                batch.records[offset] = self._accept(record)
+        return [r for r in batch.records if r is not None]
 
     def _lookup(self, key: str) -> Measured | None:
         if key in self.seen:

@@ -29,8 +29,26 @@ from dse._pipeline import EvalContext, Failure, Measured, Outcome, attempt, work
 from dse._store import ResultStore
 from snn_dse.errors import InputError
 
-#: Seconds between polls of the store when there is nothing to do.
-POLL_S = 0.05
+#: Shortest and longest pause between polls of the store (s) while nothing happens.
+POLL_MIN_S = 0.01
+POLL_MAX_S = 0.1
+
+
+class Backoff:
+    """Pauses between polls of the store: ``POLL_MIN_S`` after anything happened, doubling up
+    to ``POLL_MAX_S`` while nothing does (an idle poller costs the database little; a busy one
+    notices new work or outcomes within milliseconds)."""
+
+    def __init__(self) -> None:
+        self.pause = POLL_MIN_S
+
+    def wait(self, progressed: bool) -> None:
+        """Return at once after progress, else sleep the current pause and lengthen it."""
+        if progressed:
+            self.pause = POLL_MIN_S
+            return
+        time.sleep(self.pause)
+        self.pause = min(2.0 * self.pause, POLL_MAX_S)
 
 
 class InlineExecutor(Executor):
@@ -195,18 +213,18 @@ def run_worker(
         return _study_worker(spec, store, owner, cache, on_progress)
     claimer = Claimer(TaskQueue(store, owner, lease_s), spec.contexts, workers, cache)
     state = "running"
+    poll = Backoff()
     try:
         while True:
             done = claimer.evaluated
             progressed = claimer.step()
             if on_progress is not None and claimer.evaluated != done:
                 on_progress(WorkerSummary(claimer.evaluated, claimer.failed, state))
-            if progressed:
-                continue
-            state = store.state() or "stopped"
-            if state != "running" and not claimer.busy:
-                break
-            time.sleep(POLL_S)
+            if not progressed:
+                state = store.state() or "stopped"
+                if state != "running" and not claimer.busy:
+                    break
+            poll.wait(progressed)
     finally:
         claimer.close(cancel=True)
     return WorkerSummary(claimer.evaluated, claimer.failed, state)

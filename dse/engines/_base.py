@@ -48,6 +48,9 @@ class Engine(ABC):
     those candidates in the same order and one row of objectives ``F`` (minimised) and
     constraints ``G`` (``<= 0`` is feasible) each; repeat. An empty batch from :meth:`ask` means
     the engine has nothing more to propose. Same seed and same tells give the same proposals.
+    An engine whose proposals do not depend on results (:attr:`learns` is False: it keeps the
+    default :meth:`_tell`) may be asked again before its earlier batches are told, so that
+    several batches are evaluated at once; they are then told in the order they were asked.
     """
 
     name: ClassVar[str]
@@ -65,36 +68,45 @@ class Engine(ABC):
         self.n_constraints = n_constraints
         self.seed = int(seed)
         self.batch_size = batch_size
-        self._pending: list[Candidate] | None = None
+        self._untold: list[list[Candidate]] = []  # asked batches awaiting tell(), oldest first
+
+    @property
+    def learns(self) -> bool:
+        """Whether told results steer later proposals (the engine overrides :meth:`_tell`)."""
+        return type(self)._tell is not Engine._tell
 
     def ask(self) -> list[Candidate]:
         """The next batch: at most ``batch_size`` candidates (plain dicts of Python scalars).
 
         An empty batch means the engine has nothing more to propose; it needs no :meth:`tell`.
-        Raises ``RuntimeError`` while the previous batch has not been told.
+        Raises ``RuntimeError`` while an earlier batch has not been told, unless the engine
+        does not learn from results (:attr:`learns`).
         """
-        if self._pending is not None:
+        if self._untold and self.learns:
             raise RuntimeError("tell() the previous batch before asking for another")
         batch = [self.space.canonical(c) for c in self._ask()]
-        self._pending = batch or None
+        if batch:
+            self._untold.append(batch)
         return [dict(c) for c in batch]
 
     def tell(self, candidates: Sequence[dict[str, Any]], F: ArrayLike, G: ArrayLike) -> None:
         """Report the results of the last batch: ``F`` is ``(n, n_objectives)``, ``G`` ``(n, n_constraints)``.
 
-        ``candidates`` must be the last :meth:`ask`'s batch in its order. Infinite values (failed
+        ``candidates`` must be the oldest untold :meth:`ask` batch (the last one, for an engine
+        that learns) in its order. Infinite values (failed
         designs) are accepted and clipped to ``±FAILED_VALUE``; NaN raises ``ValueError``. A
         design whose evaluation raised is told as the worst possible one: every objective and
         constraint ``+inf``; engines that can mark a failure (Optuna) recognise that row.
         """
-        if self._pending is None:
+        if not self._untold:
             raise RuntimeError("tell() without a pending ask()")
         told = [self.space.canonical(c) for c in candidates]
-        if told != self._pending:
-            raise ValueError("tell() must receive the candidates of the last ask(), in the same order")
+        if told != self._untold[0]:
+            raise ValueError("tell() must receive the candidates of the oldest untold ask(), "
+                             "in the same order")
         F_ = self._matrix(F, len(told), self.n_objectives, "F")
         G_ = self._matrix(G, len(told), self.n_constraints, "G")
-        self._pending = None
+        self._untold.pop(0)
         self._tell(told, F_, G_)
 
     @staticmethod

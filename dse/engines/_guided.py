@@ -254,7 +254,7 @@ class GuidedEngine(Engine):
         shared store), as if proposed and told: they join the pool, are never proposed again,
         and count for the surrogates and the front. Same row contract as :meth:`tell`; only
         between batches."""
-        if self._pending is not None:
+        if self._untold:
             raise RuntimeError("tell() the pending batch before telling history")
         told = [self.space.canonical(c) for c in candidates]
         F_ = self._matrix(F, len(told), self.n_objectives, "F")

@@ -7,6 +7,7 @@ import pytest
 
 from dse.engines import FAILED_VALUE, GridEngine, RandomEngine
 from dse.engines._base import Engine
+from dse.engines._nsga2 import NSGA2Engine
 from tests.dse.engines.toy import toy_space
 
 
@@ -19,11 +20,25 @@ def test_tell_without_ask() -> None:
         engine().tell([], np.zeros((0, 2)), np.zeros((0, 1)))
 
 
-def test_ask_twice_without_tell() -> None:
-    e = engine()
+def test_ask_twice_without_tell_when_the_engine_learns() -> None:
+    e = NSGA2Engine(toy_space(), n_objectives=2, n_constraints=1, seed=0, batch_size=4)
+    assert e.learns
     e.ask()
     with pytest.raises(RuntimeError):
         e.ask()
+
+
+def test_an_engine_that_ignores_results_is_asked_ahead_and_told_oldest_first() -> None:
+    e = engine()
+    assert not e.learns and not RandomEngine(toy_space(), 2, 1, 0, 2).learns
+    first, second = e.ask(), e.ask()
+    assert first != second                                    # the grid moves on
+    with pytest.raises(ValueError, match="oldest"):
+        e.tell(second, np.zeros((3, 2)), np.zeros((3, 1)))
+    e.tell(first, np.zeros((3, 2)), np.zeros((3, 1)))
+    e.tell(second, np.zeros((3, 2)), np.zeros((3, 1)))
+    with pytest.raises(RuntimeError):
+        e.tell(second, np.zeros((3, 2)), np.zeros((3, 1)))
 
 
 def test_tell_must_match_last_batch() -> None:
@@ -55,7 +70,7 @@ def test_failed_designs_are_clipped_and_batch_is_a_copy() -> None:
     e = Recording(toy_space(), n_objectives=2, n_constraints=1, seed=0, batch_size=2)
     batch = e.ask()
     batch[0]["bits"] = 999                               # mutating the returned dicts is harmless
-    e.tell(e._pending, [[np.inf, 1.0], [0.5, -np.inf]], [[np.inf], [0.0]])
+    e.tell(e._untold[0], [[np.inf, 1.0], [0.5, -np.inf]], [[np.inf], [0.0]])
     F, G = seen[0]
     assert F[0, 0] == FAILED_VALUE and F[1, 1] == -FAILED_VALUE and G[0, 0] == FAILED_VALUE
 
