@@ -31,7 +31,7 @@ from snn_dse.errors import InputError
 
 #: Shortest and longest pause between polls of the store (s) while nothing happens.
 POLL_MIN_S = 0.01
-POLL_MAX_S = 0.1
+POLL_MAX_S = 0.05
 
 
 class Backoff:
@@ -171,11 +171,13 @@ def load_spec(store: ResultStore) -> RunSpec:
 @dataclass(frozen=True)
 class WorkerSummary:
     """What one worker did: designs it evaluated (outcomes it wrote first), how many of those
-    failed, and the run's final state."""
+    failed, the run's final state, and the seconds its evaluation slots found nothing to claim
+    while the run was running (slot-weighted: waiting for the coordinator's next designs)."""
 
     evaluated: int
     failed: int
     state: str
+    idle_s: float = 0.0
 
 
 def run_worker(
@@ -214,20 +216,24 @@ def run_worker(
     claimer = Claimer(TaskQueue(store, owner, lease_s), spec.contexts, workers, cache)
     state = "running"
     poll = Backoff()
+    idle = 0.0
     try:
         while True:
-            done = claimer.evaluated
+            done, started = claimer.evaluated, time.perf_counter()
             progressed = claimer.step()
             if on_progress is not None and claimer.evaluated != done:
-                on_progress(WorkerSummary(claimer.evaluated, claimer.failed, state))
+                on_progress(WorkerSummary(claimer.evaluated, claimer.failed, state, idle))
             if not progressed:
                 state = store.state() or "stopped"
                 if state != "running" and not claimer.busy:
                     break
             poll.wait(progressed)
+            if not progressed:
+                free = claimer.slots - len(claimer.futures)
+                idle += (time.perf_counter() - started) * free / claimer.slots
     finally:
         claimer.close(cancel=True)
-    return WorkerSummary(claimer.evaluated, claimer.failed, state)
+    return WorkerSummary(claimer.evaluated, claimer.failed, state, idle)
 
 
 def _study_worker(spec: RunSpec, store: ResultStore, owner: str, cache: EvaluationCache | None,

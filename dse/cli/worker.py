@@ -45,4 +45,5 @@ def worker(
     summary = run_worker(target, run, workers=workers, lease_s=lease, cache=shared,
                          wait_s=wait, on_progress=progress)
     stdout.print(f"run {run} is {summary.state}; this worker evaluated {summary.evaluated} "
-                 f"designs ({summary.failed} failed)", highlight=False)
+                 f"designs ({summary.failed} failed), idle {summary.idle_s:.1f} s waiting for "
+                 "designs", highlight=False)
