@@ -58,7 +58,7 @@ REAL = {"train_samples": 1000, "test_samples": 400}
 #: Networks of the real evaluations: small STDP ones, so every design costs about the same.
 REAL_SPACE = """\
 family: stdp
-neurons: [100, 128, 160, 200]
+neurons: [200, 256, 320, 400]
 weight_bits: [4, 8, 16]
 inhibition: [population, direct]
 rule: [baseline, spikedyn]

@@ -152,6 +152,25 @@ def insert_ignore(engine: Engine, table: sa.Table, values: Mapping[str, Any]) ->
     ).returning(key[0])
 
 
+#: ``connect_args`` of a SQLite engine given to ``begin_immediate``: the 30 s busy timeout, and
+#: the driver's own implicit ``BEGIN`` (emitted only before a write) switched off.
+SQLITE_IMMEDIATE_CONNECT_ARGS: dict[str, Any] = {"timeout": 30, "isolation_level": None}
+
+
+def begin_immediate(engine: Engine) -> None:
+    """Start every transaction of SQLite ``engine`` (opened with
+    ``SQLITE_IMMEDIATE_CONNECT_ARGS``) with ``BEGIN IMMEDIATE``: it takes the write lock at once,
+    so a transaction that reads a row and then updates it is atomic. Without it SQLite ignores
+    ``SELECT ... FOR UPDATE`` and the driver begins the transaction only at the ``UPDATE``, so
+    two processes can both see a row unchanged and both change it (Optuna hands one waiting
+    trial to two workers). Transactions are serialised: fine for SQLite's single writer."""
+
+    def begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    sa.event.listen(engine, "begin", begin)
+
+
 def db_now(engine: Engine) -> sa.ColumnElement[float]:
     """The database server's clock as seconds since the Unix epoch (an SQL expression)."""
     if engine.dialect.name == "postgresql":

@@ -8,15 +8,22 @@ stopped (SIGKILL) is failed by the next ``ask`` anywhere once ``lease`` s have p
 runs ``study.optimize`` with its own sampler seed; the objective of one trial:
 
 1. suggest a design and prepare it (pre-screen, cache key);
-2. a design the run already stored is a repeat: its trial is pruned (a retried trial of a
-   worker that died after storing gets the stored values); a design another worker is
-   evaluating right now (its claim, ``dse._claims``) is waited for and then pruned, so no two
-   processes evaluate one design at once; after 3 repeats in a row a process queues a
+2. a design the run already stored, or evaluated, or that another trial stores meanwhile, is a
+   repeat: its trial is pruned, so each record has exactly one trial (a retried trial of a
+   worker that died gets the stored values, or stores the outcome the dead worker left); a
+   design another worker is evaluating right now (its claim, ``dse._claims``) is waited for
+   and then pruned, so no two processes evaluate one design at once; after 3 repeats in a
+   row a process queues a
    uniformly drawn design the run has not stored (``enqueue_trial``), as the coordinator's
    Optuna engine does;
 3. evaluate it (or take it from the cache), store the record under the next free index of the
    profile, set the constraints, return the minimised objectives; a failed evaluation is
    stored failed and its trial ends in ``FAIL``.
+
+On SQLite every transaction of the study's storage begins ``IMMEDIATE``
+(``dse._db.begin_immediate``): Optuna's move of a waiting (queued or retried) trial to running is
+a read then a write, which SQLite does not otherwise make atomic, and two workers would run the
+same trial (the second one's tell fails: "Cannot tell a COMPLETE trial").
 
 The cap is on stored records, not on trials of one process: the run has exactly
 ``evaluations`` records per profile (an index past the cap is refused, that trial pruned), and
@@ -49,6 +56,7 @@ from dse._objectives import Objective, minimised_vector
 from dse._pipeline import (
     EvalContext,
     Measured,
+    Prepared,
     attempt,
     finish,
     outcome_record,
@@ -90,12 +98,16 @@ class SharedStudy:
     def rdb(self) -> RDBStorage:
         """The storage, with heartbeats and the retry of stale trials (experimental in Optuna
         since 2.8 and still the documented way; the warnings are silenced)."""
+        sqlite = self.storage.startswith("sqlite")
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if self.storage.startswith("sqlite"):
-            kwargs = {"connect_args": {"timeout": 30}}
+        if sqlite:
+            kwargs = {"connect_args": dict(_db.SQLITE_IMMEDIATE_CONNECT_ARGS)}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ExperimentalWarning)
-            return self._rdb(kwargs)
+            storage = self._rdb(kwargs)
+        if sqlite:  # Optuna's check-then-set of a waiting trial must be atomic
+            _db.begin_immediate(storage.engine)
+        return storage
 
     def _rdb(self, kwargs: dict[str, Any]) -> RDBStorage:
         return RDBStorage(
@@ -178,25 +190,14 @@ class _Objective:
             {p.name: _suggest(trial, p) for p in self.spec.space.params})
         prepared = prepare(-1, candidate, self.ctx)
         stored = self.store.get_key(prepared.cache_key)
-        if stored is None and prepared.record is None:
-            measured = self._measured(prepared.cache_key)
-            if measured is None:
-                self.queue.post(self.number, [(trial.number, prepared)])
-                if not self._claim(prepared.cache_key):
-                    self._repeat(trial, "another worker evaluated this design")
-                outcome = attempt(self.ctx, prepared.candidate, prepared.seed)
-                if isinstance(outcome, Measured) and self.cache is not None:
-                    self.cache.put(prepared.cache_key, outcome.to_dict())
-                self.queue.finish(prepared.cache_key, outcome)
-                stored = self._store(lambda i: outcome_record(i, self.ctx, prepared, outcome,
-                                                              False))
-            else:
-                stored = self._store(lambda i: finish(i, self.ctx, prepared, measured, True))
-        elif stored is None:
-            record = prepared.record or {}
-            stored = self._store(lambda i: {**record, "index": i})
-        elif not _is_retry(trial):
-            self._repeat(trial, "design stored by an earlier trial")
+        if stored is not None:
+            if not _is_retry(trial):
+                self._repeat(trial, "design stored by an earlier trial")
+        elif prepared.record is not None:
+            screened = prepared.record
+            stored = self._store(trial, lambda i: {**screened, "index": i})
+        else:
+            stored = self._store(trial, self._evaluate(trial, prepared))
         if stored is None:
             trial.study.stop()
             raise optuna.TrialPruned("the run has its evaluations")
@@ -223,12 +224,29 @@ class _Objective:
                 trial.study.enqueue_trial(candidate, user_attrs={"origin": "random-fill"})
         raise optuna.TrialPruned(why)
 
-    def _measured(self, key: str) -> Measured | None:
-        outcome = self.queue.outcomes([key]).get(key)
-        if isinstance(outcome, Measured):
-            return outcome
-        payload = self.cache.get(key) if self.cache is not None else None
-        return None if payload is None else Measured.from_dict(payload)
+    def _evaluate(self, trial: Trial, prepared: Prepared) -> Callable[[int], dict[str, Any]]:
+        """How to make the record of ``prepared`` at an index: from the outcome this run already
+        has (only for a retried trial whose worker died before storing it; any other trial
+        repeats a design another worker evaluated), from the cache, or from a simulation this
+        process claims."""
+        key = prepared.cache_key
+        done = self.queue.outcomes([key]).get(key)
+        if done is not None:
+            if not _is_retry(trial):
+                self._repeat(trial, "another worker evaluated this design")
+            return lambda i: outcome_record(i, self.ctx, prepared, done, False)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            measured = Measured.from_dict(cached)
+            return lambda i: finish(i, self.ctx, prepared, measured, True)
+        self.queue.post(self.number, [(trial.number, prepared)])
+        if not self._claim(key):
+            self._repeat(trial, "another worker evaluated this design")
+        outcome = attempt(self.ctx, prepared.candidate, prepared.seed)
+        if isinstance(outcome, Measured) and self.cache is not None:
+            self.cache.put(key, outcome.to_dict())
+        self.queue.finish(key, outcome)
+        return lambda i: outcome_record(i, self.ctx, prepared, outcome, False)
 
     def _claim(self, key: str) -> bool:
         """Claim design ``key``; False once another worker wrote its outcome (waiting while
@@ -239,8 +257,10 @@ class _Objective:
             time.sleep(WAIT_POLL_S)
         return True
 
-    def _store(self, make: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
-        """Store the record under the profile's next free index; None past the cap."""
+    def _store(self, trial: Trial, make: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
+        """Store the record under the profile's next free index; None past the cap. A design
+        another trial stored meanwhile is a repeat (one trial per record), unless ``trial``
+        retries a trial whose worker died."""
         while True:
             index = self.first + stored_count(self.store, self.first, self.spec.evaluations)
             if index >= self.first + self.spec.evaluations:
@@ -252,6 +272,8 @@ class _Objective:
                 return record
             existing = self.store.get_key(record["cache_key"])
             if existing is not None:  # stored meanwhile by another trial
+                if not _is_retry(trial):
+                    self._repeat(trial, "another worker stored this design")
                 return existing
 
 
