@@ -396,10 +396,10 @@ def default_space() -> DesignSpace:
     and 120 the hard winner-take-all value of direct lateral inhibition
     (../shared/reference/snn-sim-anchors.md); its grid holds those two and a midpoint.
     ``family`` adds the layered networks of docs/spike-economy.md: ``hidden`` is their layer
-    width, ``activity_reg``/``activity_reg_strength`` their activity penalty (1e-5..1e-2
-    covers the useful strengths of every regulariser and family); ``timesteps`` starts at 25,
-    the layered families' usual presentation. Parameters that do not apply to a design are
-    canonicalised away (``applies``).
+    width, ``activity_reg``/``activity_reg_strength`` their activity penalty (0.01..10,
+    per neuron and step, covers the useful strengths of every regulariser and family);
+    ``timesteps`` starts at 25, the layered families' usual presentation. Parameters that do
+    not apply to a design are canonicalised away (``applies``).
     """
     return DesignSpace([
         IntParam("neurons", 16, 1600, log=True),
@@ -411,7 +411,7 @@ def default_space() -> DesignSpace:
         ChoiceParam("family", FAMILIES.values),
         IntParam("hidden", 16, 1024, log=True),
         ChoiceParam("activity_reg", ACTIVITY_REGULARISERS.values),
-        RealParam("activity_reg_strength", 1e-5, 1e-2, log=True, grid=(1e-4, 1e-3, 1e-2)),
+        RealParam("activity_reg_strength", 0.01, 10.0, log=True, grid=(0.1, 1.0, 10.0)),
     ])
 
 

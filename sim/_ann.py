@@ -40,7 +40,7 @@ class ReLUMLP:
 
     def loss_and_grads(self, acts: list[np.ndarray], labels: np.ndarray, reg: str = "none",
                        strength: float = 0.0) -> tuple[float, list[np.ndarray]]:
-        """Loss ``CE + strength * sum_hidden R(a)`` and its parameter gradients (after ``forward``)."""
+        """Loss ``CE + strength * sum_hidden R(a) / n`` and its parameter gradients (after ``forward``)."""
         loss, grad = softmax_xent(acts[-1], labels)
         grads: list[list[np.ndarray]] = []
         for layer in range(len(self.projections) - 1, -1, -1):

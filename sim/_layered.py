@@ -2,7 +2,9 @@
 
 Families (``LAYERED_FAMILIES``):
 
-- ``surrogate``: LIF layers, BPTT with the fast-sigmoid surrogate, CE on output spike counts.
+- ``surrogate``: LIF layers, BPTT with the fast-sigmoid surrogate; CE on the mean membrane of a
+  non-spiking output layer (``readout="membrane"``, default) or on output spike counts
+  (``readout="count"``, the snnTorch anchor's; ``sim._snn``).
 - ``imsnn``: the same with ISI-modulated synapses and the selective gradient rule
   (``sim._imsnn``); with direct coding the analog first projection stays a plain ``Dense``.
 - ``ann``: the ReLU twin, CE on logits.
@@ -50,7 +52,7 @@ from sim._datasets import load_dataset
 from sim._imsnn import ISISynapse
 from sim._layers import LIF, Dense
 from sim._optim import Adam
-from sim._snn import Projection, SpikingMLP
+from sim._snn import READOUTS, Projection, SpikingMLP
 from sim._splits import make_splits
 from snn_dse.domains import (
     ACTIVITY_REGULARISERS,
@@ -79,20 +81,19 @@ DEFAULT_BATCH = 128
 MIN_STEPS_PER_EPOCH = 50
 MIN_BATCH = 8
 MAX_BATCH_ELEMENTS = 8 * 2**20
-#: Default regulariser strength per (family kind, regulariser): spiking families penalise
-#: per-sample hidden spike counts, ``ann``/``converted`` post-ReLU activations. Chosen by
-#: sweeps on Fashion-MNIST 784-256-10, T = 25, 3 epochs, seed 0 (docs/spike-economy.md): the
-#: strongest tried value that kept accuracy within about half a point of the unregularised
-#: network. Spiking: l1 3e-4 (-80 % hidden spikes, 1e-3 cost 10 points), l2 1e-5 (3e-5 cost
-#: 1.6 points), hoyer 3e-3 (1e-3: -24 % at -0.5, 1e-2: -79 % at -1.4). ANN, measured on the
-#: converted SNN with direct input: l1 2e-3 (-62 % SOPs), l2 1e-2 (-56 %), hoyer 3e-4 (-66 %).
+#: Default regulariser strength per (family kind, regulariser). The penalty is per neuron and
+#: per step (``sim._regularisers``: a layer's l1 term is its mean spike rate, or mean ReLU
+#: output), so one strength holds for any width, T and depth. Chosen by 3-seed sweeps on
+#: Fashion-MNIST 784-256-10, T = 25, 3 epochs (docs/spike-economy.md section 4.2): the
+#: strongest strength whose mean accuracy stays within half a point of the unregularised
+#: network's. ``ann`` values: the earlier per-sample defaults rescaled by the width 256.
 DEFAULT_STRENGTH: dict[tuple[str, str], float] = {
-    ("spiking", "l1"): 3e-4,
-    ("spiking", "l2"): 1e-5,
-    ("spiking", "hoyer"): 3e-3,
-    ("ann", "l1"): 2e-3,
-    ("ann", "l2"): 1e-2,
-    ("ann", "hoyer"): 3e-4,
+    ("spiking", "l1"): 2.0,
+    ("spiking", "l2"): 4.0,
+    ("spiking", "hoyer"): 1.0,
+    ("ann", "l1"): 0.5,
+    ("ann", "l2"): 2.5,
+    ("ann", "hoyer"): 0.08,
 }
 
 
@@ -134,6 +135,7 @@ class LayeredConfig:
             point with a per-projection scale (``quantize_signed``), what inference then uses.
         train_samples, test_samples: split sizes (``None``: ``DEFAULT_SIZES``).
         selective: ``imsnn`` only: the selective ISI gradient rule (False: plain BPTT).
+        readout: ``surrogate``/``imsnn``: ``membrane`` or ``count`` (``sim._snn``).
         percentile: ``converted`` only: normalisation percentile.
         seed: seed of every random choice.
     """
@@ -153,6 +155,7 @@ class LayeredConfig:
     train_samples: int | None = None
     test_samples: int | None = None
     selective: bool = True
+    readout: str = READOUTS[0]
     percentile: float = DEFAULT_PERCENTILE
     seed: int = 0
 
@@ -182,6 +185,8 @@ class LayeredConfig:
         if self.activity_reg_strength is not None and not self.activity_reg_strength >= 0:
             raise ConfigError(f"activity_reg_strength must be >= 0, got {self.activity_reg_strength!r}")
         WEIGHT_BITS.check(self.weight_bits, error=ConfigError)
+        if self.readout not in READOUTS:
+            raise ConfigError(f"readout must be one of {', '.join(READOUTS)}, got {self.readout!r}")
         if not 0 < self.percentile <= 100:
             raise ConfigError(f"percentile must be in (0, 100], got {self.percentile!r}")
 
@@ -339,7 +344,7 @@ def _build_spiking(config: LayeredConfig, sizes: list[int], rng: np.random.Gener
             projections.append(ISISynapse.create(a, b, config.timesteps, rng, config.selective))
         else:
             projections.append(Dense.create(a, b, rng))
-    return SpikingMLP(projections, NEURON, config.timesteps)
+    return SpikingMLP(projections, NEURON, config.timesteps, config.readout)
 
 
 def _batches(n: int, size: int, rng: np.random.Generator) -> list[np.ndarray]:

@@ -1,8 +1,11 @@
 """Activity regularisers: penalties on a layer's per-sample activity vector and their gradients.
 
-The activity ``a`` of one layer for one sample is its spike count over the T steps (spiking
-families) or its post-ReLU activation (``ann``, hence ``converted``). For a batch ``A`` (B, n)
-the penalty is the batch mean of ``R(a_b)``; the total loss is ``CE + strength * sum_l R_l``.
+The activity ``a`` of one layer for one sample is its spike rate, the spike count over the T
+steps divided by T (spiking families), or its post-ReLU activation (``ann``, hence
+``converted``). For a batch ``A`` (B, n) the penalty is the batch mean of ``R(a_b) / n``: per
+neuron, so that a layer's term is its mean activity (``l1``) whatever its width, and one
+dimensionless strength puts the same pressure on a layer of any width, at any T, at any depth.
+The total loss is ``CE + strength * sum_l R_l / n_l``.
 
 - ``l1``: ``R = sum_i |a_i|`` (counts and ReLU outputs are >= 0, so the sum of activity).
 - ``l2``: ``R = sum_i a_i^2``.
@@ -47,8 +50,10 @@ _PENALTIES: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
 }
 
 
-def penalty(name: str, activity: np.ndarray) -> tuple[float, np.ndarray]:
-    """Batch-mean penalty ``mean_b R(a_b)`` of ``activity`` (B, n) and its gradient (B, n, same dtype).
+def penalty(name: str, activity: np.ndarray, unit: float = 1.0) -> tuple[float, np.ndarray]:
+    """Per-neuron batch-mean penalty ``mean_b R(a_b) / n`` of ``a = activity / unit`` (``activity``
+    (B, n); ``unit`` = T turns spike counts into rates) and its gradient with respect to
+    ``activity`` (B, n, same dtype).
 
     ``none`` gives 0 and a zero gradient.
     """
@@ -59,5 +64,6 @@ def penalty(name: str, activity: np.ndarray) -> tuple[float, np.ndarray]:
     except KeyError:
         raise ValueError(f"unknown activity regulariser {name!r}; choose one of: "
                          f"{', '.join(REGULARISERS)}") from None
-    values, grad = fn(activity)
-    return float(values.mean()), (grad / activity.shape[0]).astype(activity.dtype)
+    batch, n = activity.shape
+    values, grad = fn(activity / unit)
+    return float(values.mean()) / n, (grad / (batch * n * unit)).astype(activity.dtype)

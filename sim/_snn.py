@@ -1,10 +1,20 @@
 """Layered spiking network trained by backpropagation through time with a surrogate gradient.
 
-``inputs -> hidden... -> outputs``, every layer LIF (``sim._layers.LIF``). Readout: the output
-layer's spike counts over the T steps are the logits of a softmax cross-entropy (snnTorch
-``ce_count_loss``, as in the anchor of ../shared/reference/spike-economy.md). The prediction is
-the output neuron with the most spikes (ties: lowest index). Activity regularisers act on each
-hidden layer's per-sample spike counts.
+``inputs -> hidden... -> outputs``, every hidden layer LIF (``sim._layers.LIF``). Readouts
+(``READOUTS``), the logits of a softmax cross-entropy and the prediction (their argmax):
+
+- ``membrane`` (default): the output layer is a non-spiking leaky integrator,
+  ``v_t = beta v_{t-1} + I_t``, and the logits are its mean membrane potential over the T steps
+  (the output layer of the IMSNN paper as its student report describes it). Every output
+  neuron gets a gradient at every step, so none can fall silent for good, and there are no
+  ties.
+- ``count``: the output layer is LIF too and its spike counts are the logits (snnTorch
+  ``ce_count_loss``, the anchor of ../shared/reference/spike-economy.md; ties go to the lowest
+  index, as ``torch.max``). Its failure mode: an output neuron far below threshold gets almost
+  no surrogate gradient (``1/(1 + 25|v - 1|)^2``), stays silent, and its class is never
+  predicted (in snnTorch as here; docs/spike-economy.md).
+
+Activity regularisers act on each hidden layer's per-sample spike rates (``sim._regularisers``).
 
 The projections are pluggable: ``Dense`` (family ``surrogate``) or ``ISISynapse`` (``imsnn``);
 a projection's ``backward`` returns its parameter gradients and ``dL/d(input spikes)``.
@@ -19,6 +29,9 @@ import numpy as np
 
 from sim._layers import LIF
 from sim._regularisers import penalty
+
+#: Readouts of the spiking families (module docstring); the first is the default.
+READOUTS = ("membrane", "count")
 
 
 class Projection(Protocol):
@@ -62,40 +75,83 @@ class SpikingMLP:
     projections: list[Projection]
     neuron: LIF
     timesteps: int
+    readout: str = READOUTS[0]
 
     def params(self) -> list[np.ndarray]:
         return [p for proj in self.projections for p in proj.params()]
 
     def forward(self, x: np.ndarray) -> Forward:
-        """Run the coded input ``x`` ``(T'|T, B, n_in)``; returns every layer's ``v`` and ``s``."""
+        """Run the coded input ``x`` ``(T'|T, B, n_in)``; returns every layer's ``v`` and ``s``
+        (a ``membrane`` readout's ``s`` is all zero: it does not spike)."""
         out = Forward()
-        for proj in self.projections:
-            v, s = self.neuron.forward(proj.forward(x), self.timesteps)
+        last = len(self.projections) - 1
+        for k, proj in enumerate(self.projections):
+            if k == last and self.readout == "membrane":
+                v = _integrate(proj.forward(x), self.timesteps, self.neuron.beta)
+                s = np.zeros_like(v)
+            else:
+                v, s = self.neuron.forward(proj.forward(x), self.timesteps)
             out.v.append(v)
             out.s.append(s)
             x = s
         return out
 
+    def logits(self, fwd: Forward) -> np.ndarray:
+        """Per-sample class scores ``(B, C)``: mean output membrane or output spike counts."""
+        return fwd.v[-1].mean(axis=0) if self.readout == "membrane" else fwd.s[-1].sum(axis=0)
+
     def loss_and_grads(
         self, fwd: Forward, labels: np.ndarray, reg: str = "none", strength: float = 0.0,
     ) -> tuple[float, list[np.ndarray]]:
-        """Loss ``CE(output counts) + strength * sum_hidden R(counts)`` and its parameter gradients."""
-        loss, g_counts = softmax_xent(fwd.s[-1].sum(axis=0), labels)
-        grad_s = np.broadcast_to(g_counts, fwd.s[-1].shape)
+        """Loss ``CE(logits) + strength * sum_hidden R(rates) / n`` and its parameter gradients."""
+        loss, g_logits = softmax_xent(self.logits(fwd), labels)
+        last = len(self.projections) - 1
+        if self.readout == "membrane":  # d(mean_t v_t)/dv_t = 1/T
+            g_logits = g_logits / np.float32(self.timesteps)
+        grad_s = np.broadcast_to(g_logits, fwd.s[-1].shape)
         grads: list[list[np.ndarray]] = []
-        for layer in range(len(self.projections) - 1, -1, -1):
-            delta = self.neuron.backward(grad_s, fwd.v[layer])
+        for layer in range(last, -1, -1):
+            if layer == last and self.readout == "membrane":
+                delta = _integrate_backward(grad_s, self.neuron.beta)
+            else:
+                delta = self.neuron.backward(grad_s, fwd.v[layer])
             g_params, g_x = self.projections[layer].backward(delta, input_grad=layer > 0)
             grads.append(g_params)
             if layer > 0:
                 assert g_x is not None
                 if reg != "none" and strength > 0:
-                    value, g_reg = penalty(reg, fwd.s[layer - 1].sum(axis=0))
+                    value, g_reg = penalty(reg, fwd.s[layer - 1].sum(axis=0),
+                                           unit=self.timesteps)
                     loss += strength * value
                     g_x = g_x + np.float32(strength) * g_reg[None]
                 grad_s = g_x
         return loss, [g for layer_grads in reversed(grads) for g in layer_grads]
 
     def predict(self, fwd: Forward) -> np.ndarray:
-        """Predicted class per sample: the output neuron with the most spikes."""
-        return fwd.s[-1].sum(axis=0).argmax(axis=1)
+        """Predicted class per sample: the argmax of ``logits`` (lowest index on ties)."""
+        return self.logits(fwd).argmax(axis=1)
+
+
+def _integrate(current: np.ndarray, timesteps: int, beta: float) -> np.ndarray:
+    """Membrane ``(T, B, n)`` of non-spiking leaky integrators, ``v_t = beta v_{t-1} + I_t``,
+    ``v_0 = 0``, driven by ``current`` ``(T'|T, B, n)``."""
+    _, b, n = current.shape
+    v = np.empty((timesteps, b, n), np.float32)
+    mem = np.zeros((b, n), np.float32)
+    static = current.shape[0] == 1
+    for t in range(timesteps):
+        mem *= np.float32(beta)
+        mem += current[0 if static else t]
+        v[t] = mem
+    return v
+
+
+def _integrate_backward(grad_v: np.ndarray, beta: float) -> np.ndarray:
+    """``dL/dI`` ``(T, B, n)`` of ``_integrate`` from ``dL/dv``."""
+    delta = np.empty(grad_v.shape, np.float32)
+    carry = np.zeros(grad_v.shape[1:], np.float32)
+    for t in range(grad_v.shape[0] - 1, -1, -1):
+        carry *= np.float32(beta)
+        carry += grad_v[t]
+        delta[t] = carry
+    return delta

@@ -265,7 +265,8 @@ def applies(name: str, candidate: Mapping[str, Any]) -> bool:
 
 #: Hidden layer width of a layered family.
 HIDDEN = IntDomain("hidden", ((1, 100_000),))
-#: Strength of an activity regulariser (multiplies the penalty in the training loss).
+#: Strength of an activity regulariser (dimensionless: multiplies the per-neuron penalty of
+#: each hidden layer's spike rates or ReLU outputs in the training loss; sim._regularisers).
 ACTIVITY_REG_STRENGTH = RealDomain("activity_reg_strength", 0.0, None)
 #: Lateral inhibition per spike (direct) or inhibitory weight (population), mV.
 INHIBITION_STRENGTH = RealDomain("inhibition_strength", 0.0, None, "mV")
@@ -299,9 +300,9 @@ CODINGS = Choice("coding", {
 })
 ACTIVITY_REGULARISERS = Choice("activity_reg", {
     "none": "no activity penalty",
-    "l1": "sum of a layer's activity (spike counts or ReLU outputs)",
-    "l2": "sum of squared activity",
-    "hoyer": "Hoyer-square (sum |a|)^2 / sum a^2 (DeepHoyer)",
+    "l1": "mean activity per neuron (spike rate per step or ReLU output)",
+    "l2": "mean squared activity per neuron",
+    "hoyer": "Hoyer-square (sum |a|)^2 / sum a^2 (DeepHoyer), per neuron",
 })
 INHIBITIONS = Choice("inhibition", {
     "population": "an inhibitory LIF neuron per excitatory neuron, N x N weights (Diehl & Cook)",

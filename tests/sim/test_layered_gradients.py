@@ -37,17 +37,27 @@ def _fd_check(params: list[np.ndarray], loss_fn, grads: list[np.ndarray], rng: n
             assert g[idx] == pytest.approx(numeric, rel=rtol, abs=2e-4), (p.shape, idx)
 
 
+@pytest.mark.parametrize("unit", [1.0, 25.0])
 @pytest.mark.parametrize("name", ["l1", "l2", "hoyer"])
-def test_regulariser_gradients(name: str) -> None:
+def test_regulariser_gradients(name: str, unit: float) -> None:
     rng = np.random.default_rng(0)
-    a = rng.uniform(0.5, 3.0, (4, 7)).astype(np.float64)
-    _, grad = penalty(name, a)
+    a = unit * rng.uniform(0.5, 3.0, (4, 7)).astype(np.float64)
+    _, grad = penalty(name, a, unit)
     for b in range(4):
         for i in range(7):
             e = np.zeros_like(a)
-            e[b, i] = 1e-4
-            numeric = (penalty(name, a + e)[0] - penalty(name, a - e)[0]) / 2e-4
-            assert grad[b, i] == pytest.approx(numeric, rel=1e-3, abs=1e-6)
+            e[b, i] = 1e-4 * unit
+            numeric = (penalty(name, a + e, unit)[0] - penalty(name, a - e, unit)[0]) / (2e-4 * unit)
+            assert grad[b, i] == pytest.approx(numeric, rel=1e-3, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["l1", "l2", "hoyer"])
+def test_regulariser_is_per_neuron_and_per_step(name: str) -> None:
+    """The same rates give the same penalty at any width and any T (counts = T x rates)."""
+    rates = np.random.default_rng(8).uniform(0.0, 0.4, (3, 5))
+    value = penalty(name, rates)[0]
+    assert penalty(name, 25 * rates, unit=25)[0] == pytest.approx(value)
+    assert penalty(name, np.tile(rates, 4))[0] == pytest.approx(value)
 
 
 def test_hoyer_is_scale_invariant_and_zero_safe() -> None:
@@ -74,13 +84,14 @@ def _relaxed_neuron() -> LIF:
     return LIF(beta=0.9, threshold=6.0, slope=1.0, relaxed=True)
 
 
+@pytest.mark.parametrize("readout", ["membrane", "count"])
 @pytest.mark.parametrize("coding", ["rate", "direct"])
 @pytest.mark.parametrize("reg", ["none", "l2", "hoyer"])
-def test_surrogate_network_gradient(coding: str, reg: str) -> None:
+def test_surrogate_network_gradient(coding: str, reg: str, readout: str) -> None:
     rng = np.random.default_rng(2)
     steps, batch = 5, 3
     net = SpikingMLP([Dense.create(6, 5, rng), Dense.create(5, 4, rng), Dense.create(4, 3, rng)],
-                     _relaxed_neuron(), steps)
+                     _relaxed_neuron(), steps, readout)
     x = (rng.random((steps if coding == "rate" else 1, batch, 6)) < 0.5).astype(np.float32)
     if coding == "direct":
         x = rng.random((1, batch, 6)).astype(np.float32)
