@@ -185,8 +185,7 @@ class LayeredConfig:
         if self.activity_reg_strength is not None and not self.activity_reg_strength >= 0:
             raise ConfigError(f"activity_reg_strength must be >= 0, got {self.activity_reg_strength!r}")
         WEIGHT_BITS.check(self.weight_bits, error=ConfigError)
-        if self.readout not in READOUTS:
-            raise ConfigError(f"readout must be one of {', '.join(READOUTS)}, got {self.readout!r}")
+        READOUTS.check(self.readout, error=ConfigError)
         if not 0 < self.percentile <= 100:
             raise ConfigError(f"percentile must be in (0, 100], got {self.percentile!r}")
 

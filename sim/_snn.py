@@ -29,9 +29,7 @@ import numpy as np
 
 from sim._layers import LIF
 from sim._regularisers import penalty
-
-#: Readouts of the spiking families (module docstring); the first is the default.
-READOUTS = ("membrane", "count")
+from snn_dse.domains import READOUTS
 
 
 class Projection(Protocol):
@@ -75,7 +73,7 @@ class SpikingMLP:
     projections: list[Projection]
     neuron: LIF
     timesteps: int
-    readout: str = READOUTS[0]
+    readout: str = READOUTS[0]  # the first is the default
 
     def params(self) -> list[np.ndarray]:
         return [p for proj in self.projections for p in proj.params()]

@@ -31,6 +31,7 @@ __all__ = [
     "ACTIVITY_REGULARISERS",
     "ACTIVITY_REG_STRENGTH",
     "CODINGS",
+    "READOUTS",
     "HIDDEN",
     "LAYERED_ONLY",
     "STDP_ONLY",
@@ -294,6 +295,10 @@ FAMILIES = Choice("family", {
 })
 #: The families built from layers (inputs -> hidden... -> outputs), priced per projection.
 LAYERED_FAMILIES = FAMILIES[1:]
+READOUTS = Choice("readout", {
+    "membrane": "CE on the mean membrane of a non-spiking output layer (default)",
+    "count": "CE on output spike counts (snnTorch ce_count_loss)",
+})
 CODINGS = Choice("coding", {
     "rate": "Bernoulli spikes, one draw per pixel and step with probability = intensity",
     "direct": "the analog intensity is the first layer's input current (analog first layer)",

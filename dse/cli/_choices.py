@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     Sampler: TypeAlias = str
     Family: TypeAlias = str
     Coding: TypeAlias = str
+    Readout: TypeAlias = str
     ActivityReg: TypeAlias = str
     Timing: TypeAlias = str
 else:
@@ -32,5 +33,6 @@ else:
     Sampler = Literal[domains.OPTUNA_SAMPLERS.values]
     Family = Literal[domains.FAMILIES.values]
     Coding = Literal[domains.CODINGS.values]
+    Readout = Literal[domains.READOUTS.values]
     ActivityReg = Literal[domains.ACTIVITY_REGULARISERS.values]
     Timing = Literal[domains.TIMING_MODES.values]

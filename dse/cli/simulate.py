@@ -51,6 +51,11 @@ def simulate(
     coding: Annotated[
         choice.Coding, typer.Option(help="Input coding of a spiking layered family.")
     ] = "rate",
+    readout: Annotated[
+        choice.Readout, typer.Option(help="Readout of surrogate/imsnn: CE on the mean output "
+                                     "membrane, or on output spike counts (snnTorch's "
+                                     "ce_count_loss); docs/spike-economy.md.")
+    ] = "membrane",
     activity_reg: Annotated[
         choice.ActivityReg, typer.Option(help="Activity regulariser (layered families).")
     ] = "none",
@@ -137,7 +142,8 @@ def simulate(
         layered = LayeredConfig(
             family=family, dataset=dataset, data_dir=str(data_dir) if data_dir else None,
             hidden=tuple(hidden or (256,)), timesteps=timesteps or 25, epochs=epochs or 3,
-            batch_size=batch_size, lr=lr, coding=coding, activity_reg=activity_reg,
+            batch_size=batch_size, lr=lr, coding=coding, readout=readout,
+            activity_reg=activity_reg,
             activity_reg_strength=activity_reg_strength, weight_bits=weight_bits,
             train_samples=train_samples, test_samples=test_samples, seed=seed,
         )
@@ -149,8 +155,10 @@ def simulate(
         stdout.print(_summary_table("static", data))
         stdout.print(_activity_table(data["activity"]))
         return
-    if hidden or coding != "rate" or activity_reg != "none" or activity_reg_strength is not None:
-        raise ConfigError("--hidden, --coding and --activity-reg apply to the layered families; "
+    if (hidden or coding != "rate" or readout != "membrane" or activity_reg != "none"
+            or activity_reg_strength is not None):
+        raise ConfigError("--hidden, --coding, --readout and --activity-reg apply to the layered "
+                          "families; "
                           "add --family surrogate|imsnn|ann|converted or drop them")
 
     switches = dict.fromkeys(enable or (), True) | dict.fromkeys(disable or (), False)

@@ -114,3 +114,13 @@ def test_simulate_family_option_mismatch_exit_2(capsys) -> None:
     assert main(["simulate", "--hidden", "50"]) == 2
     assert main(["simulate", "--family", "mlp"]) == 2
     assert main(["simulate", "--family", "surrogate", "--activity-reg", "l3"]) == 2
+    assert main(["simulate", "--family", "surrogate", "--readout", "rate"]) == 2
+    assert main(["simulate", "--readout", "count"]) == 2
+    assert "--readout" in capsys.readouterr().err
+
+
+def test_simulate_count_readout_has_output_spikes(capsys) -> None:
+    assert main(["simulate", "--family", "surrogate", *LAYERED, "--readout", "count",
+                 "--json"]) == 0
+    spikes = json.loads(capsys.readouterr().out)["activity"]["infer"]["spikes_per_layer"]
+    assert spikes[-1] > 0
