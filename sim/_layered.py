@@ -52,13 +52,14 @@ from sim._datasets import load_dataset
 from sim._imsnn import ISISynapse
 from sim._layers import LIF, Dense
 from sim._optim import Adam
-from sim._snn import READOUTS, Projection, SpikingMLP
+from sim._snn import Projection, SpikingMLP
 from sim._splits import make_splits
 from snn_dse.domains import (
     ACTIVITY_REGULARISERS,
     CODINGS,
     DATASETS,
     LAYERED_FAMILIES,
+    READOUTS,
     WEIGHT_BITS,
     suggest,
 )
