@@ -84,10 +84,13 @@ MIN_BATCH = 8
 MAX_BATCH_ELEMENTS = 8 * 2**20
 #: Default regulariser strength per (family kind, regulariser). The penalty is per neuron and
 #: per step (``sim._regularisers``: a layer's l1 term is its mean spike rate, or mean ReLU
-#: output), so one strength holds for any width, T and depth. Chosen by 3-seed sweeps on
-#: Fashion-MNIST 784-256-10, T = 25, 3 epochs (docs/spike-economy.md section 4.2): the
-#: strongest strength whose mean accuracy stays within half a point of the unregularised
-#: network's. ``ann`` values: the earlier per-sample defaults rescaled by the width 256.
+#: output), so one strength holds for any width and T (docs/spike-economy.md, 1 and 4.2).
+#: Spiking l1: 3-seed sweep on Fashion-MNIST 784-256-10, T = 25, 3 epochs (0.5, 1, 2, 4: every
+#: one within half a point of the unregularised accuracy; 2 gives -82 % hidden spikes at +0.3
+#: points and keeps a margin for two hidden layers, which need about 0.5). Spiking l2: the
+#: same initial push per neuron as l1 2 at the unregularised rate of about 0.25 per step
+#: (``2a = 0.5``). Spiking hoyer and the ``ann`` values: the earlier per-sample defaults
+#: rescaled by the width 256.
 DEFAULT_STRENGTH: dict[tuple[str, str], float] = {
     ("spiking", "l1"): 2.0,
     ("spiking", "l2"): 4.0,
