@@ -92,7 +92,7 @@ def test_default_space() -> None:
     first = next(space.enumerate())
     assert first == {"neurons": 16, "weight_bits": 4, "inhibition": "population", "rule": "baseline",
                      "timesteps": 25, "inhibition_strength": 17.5, "family": "stdp", "hidden": 16,
-                     "activity_reg": "none", "activity_reg_strength": 1e-4}
+                     "activity_reg": "none", "activity_reg_strength": 0.1}
 
 
 def test_log_int_samples_favour_small_values() -> None:
