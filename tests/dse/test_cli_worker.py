@@ -87,13 +87,20 @@ def test_a_coordinator_and_three_workers_survive_a_killed_worker(
     status = run_status(pg_url, "fleet")
     assert status.running == () and status.waiting == 0
     assert status.evaluated == 40 and status.state == "complete"
-    engine = sa.create_engine(pg_url)
-    with engine.connect() as db:
+    database = sa.create_engine(pg_url)
+    with database.connect() as db:
         rows = db.execute(sa.text("SELECT cache_key, status, finished_by, attempts "
                                   "FROM dse_tasks WHERE run = 'fleet'")).all()
-    engine.dispose()
+    database.dispose()
     assert (tmp_path / "out" / "report.html").is_file()
-    assert sum(status.by_worker.values()) == run["counts"]["simulated"]
+    finished = sum(status.by_worker.values())
+    if engine == "optuna":
+        # Asynchronous: a live worker may finish a design it began before the last record was
+        # stored; that simulation is refused a record (the cap) and counted after the run's
+        # counts were written. At most one per live worker, and never stored.
+        assert run["counts"]["simulated"] <= finished <= run["counts"]["simulated"] + 2
+    else:
+        assert finished == run["counts"]["simulated"]
     assert not any(worker.endswith(f":{victim.pid}") for worker in status.by_worker)
     if engine == "optuna":  # workers asked the shared study; the victim's trial is not COMPLETE
         import optuna
