@@ -643,13 +643,14 @@ class RealModels:
     ) -> dict[str, np.ndarray]:
         """``estimate`` and ``limits`` of many candidates (see ``Models.estimate_many``; the
         values equal ``estimate``'s). STDP networks are priced at once by
-        ``costmodels.estimate_many`` (one call per input rate and profile corner,
-        ``check_limits`` once per distinct network). A layered family's design is priced by
-        ``price_layered``, which prices one design at a time: once per distinct design of the
-        batch, without the ranges and the ANN twin ``estimate`` adds."""
+        ``costmodels.estimate_many`` (one call per input rate and profile corner; its ``fits``
+        column is ``check_limits``'s verdict: the mapper and the device limits, vectorised).
+        A layered family's design is priced by ``price_layered``, which prices one design at a
+        time: once per distinct design of the batch, without the ranges and the ANN twin
+        ``estimate`` adds."""
         import pandas as pd
 
-        from costmodels import SNNDesign, check_limits, corners, estimate_many
+        from costmodels import SNNDesign, corners, estimate_many
 
         sides = {"": profile} | ({"_high": corners(profile).high} if high else {})
         keys = [*COST_KEYS, *(f"{k}_high" for k in COST_KEYS[1:] if high)]
@@ -686,13 +687,8 @@ class RealModels:
                                        strict=True):
                     if key + side in out:
                         out[key + side][rows_of[rows]] = priced[column].to_numpy()
-        fits: dict[tuple, bool] = {}
-        for i, row in zip(stdp, frame.itertuples(index=False), strict=True):
-            design = row._asdict()
-            network = tuple(design.values())
-            if network not in fits:
-                fits[network] = not check_limits(SNNDesign(**design), profile)
-            out["fits"][i] = fits[network]
+                if side == "":
+                    out["fits"][rows_of[rows]] = priced["fits"].to_numpy(dtype=bool)
         return out
 
     def simulate(self, candidate: Mapping[str, Any], settings: SimSettings, seed: int) -> dict:
