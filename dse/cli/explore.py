@@ -131,6 +131,12 @@ def _design_table(
     return table
 
 
+def design_parameters(candidate: Mapping[str, Any]) -> str:
+    """``name=value, ...`` of the parameters that apply to ``candidate`` (a layered design
+    has no ``neurons`` or ``rule``: their canonical placeholders are left out)."""
+    return ", ".join(f"{k}={v}" for k, v in candidate.items() if applies(k, candidate))
+
+
 def _print_result(result: ExploreResult) -> None:
     # A terminal keeps its width; into a pipe or a file, tables are not squeezed to 80 columns.
     tables = stdout if stdout.is_terminal else Console(width=200)
@@ -138,9 +144,9 @@ def _print_result(result: ExploreResult) -> None:
         tables.print(_design_table("Pareto front (feasible, non-dominated)", result.pareto,
                                    result, budgets=False))
         chosen = result.recommended
-        params = ", ".join(f"{k}={v}" for k, v in chosen["candidate"].items())
         stdout.print(
-            f"Recommended: #{chosen['index']} on {chosen['profile']}: {params} "
+            f"Recommended: #{chosen['index']} on {chosen['profile']}: "
+            f"{design_parameters(chosen['candidate'])} "
             f"(accuracy {_value('accuracy', chosen['objectives']['accuracy'])}, "
             f"inference energy {_value('energy_infer', chosen['objectives']['energy_infer'])}, "
             f"memory {_value('memory', chosen['objectives']['memory'])})",

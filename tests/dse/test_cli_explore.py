@@ -286,3 +286,17 @@ def test_robust_admits_only_designs_whose_high_corner_meets_the_budget(
         assert not record["feasible"] or high <= budget
         assert record["constraints"]["energy_infer"] == pytest.approx(high - budget)
     assert cheapest["cache_key"] not in {r["cache_key"] for r in robust if r["feasible"]}
+
+
+def test_the_recommended_line_names_only_the_parameters_that_apply() -> None:
+    from dse.cli.explore import design_parameters
+
+    layered = {"neurons": 16, "weight_bits": 4, "inhibition": "population", "rule": "baseline",
+               "timesteps": 100, "inhibition_strength": 17.5, "family": "surrogate",
+               "hidden": 126, "activity_reg": "none", "activity_reg_strength": 0.1}
+    shown = design_parameters(layered)
+    assert "family=surrogate" in shown and "hidden=126" in shown and "weight_bits=4" in shown
+    assert not any(name in shown for name in ("neurons=", "inhibition=", "rule=",
+                                              "activity_reg_strength="))
+    stdp = {**layered, "family": "stdp"}
+    assert "neurons=16" in design_parameters(stdp) and "hidden=" not in design_parameters(stdp)
