@@ -146,7 +146,7 @@ _METHOD = {
     "spikedyn": {"inhibition": "direct", "rule": "spikedyn", "weight_bits": 32},
     "fspinn": {"inhibition": "direct", "rule": "spikedyn", "weight_decay": False,
                "adaptive_lr": False, "adaptive_threshold": False, "spurious_reduction": True,
-               "adaptive_potentiation": True, "rounding": "stochastic"},
+               "adaptive_potentiation": True, "soft_readout": False, "rounding": "stochastic"},
 }
 
 

@@ -31,6 +31,7 @@ MECHANISMS = (
     "weight_decay",
     "spurious_reduction",
     "adaptive_potentiation",
+    "soft_readout",
 )
 
 
@@ -74,11 +75,14 @@ class SimConfig:
             input-drive rule (``sim.image_rule_norm``; 0.05 mV per input on 28x28 images).
         seed: seed of every random choice (splits, initial weights, spikes, rounding).
         adaptive_lr, adaptive_threshold, weight_decay, spurious_reduction,
-        adaptive_potentiation: SpikeDyn/FSpiNN mechanism switches, used by ``rule="spikedyn"``
-            only. The defaults are the combination the continual ablation supports
-            (docs/learning-rules.md): ``adaptive_lr`` helps small tasks (digits) but hurts
-            Fashion-MNIST-sized ones, so it is off; ``adaptive_threshold`` is on (under the
-            per-image input rule it recruits fresh neurons for a new class on both).
+        adaptive_potentiation, soft_readout: SpikeDyn/FSpiNN mechanism switches, used by
+            ``rule="spikedyn"`` only. The defaults are the combination the continual ablation
+            supports (docs/learning-rules.md): ``adaptive_lr`` helps small tasks (digits) but
+            hurts Fashion-MNIST-sized ones, so it is off; ``adaptive_threshold`` is on (under
+            the per-image input rule it recruits fresh neurons for a new class on both);
+            ``soft_readout`` (inference at Diehl & Cook's 17.5 mV inhibition) is on: the
+            neurons a task was spread over all vote, instead of the one whose threshold
+            history wins the race.
     """
 
     dataset: str = "digits"
@@ -106,6 +110,7 @@ class SimConfig:
     weight_decay: bool = True
     spurious_reduction: bool = True
     adaptive_potentiation: bool = True
+    soft_readout: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.data_dir, Path):

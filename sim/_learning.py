@@ -62,6 +62,10 @@ class Mechanisms:
         adaptive_potentiation: FSpiNN potentiation factor: the n-th spike of a neuron in one
             presentation potentiates ``min(pot_target / n, pot_max)`` times ``eta_post``, so a
             strong (familiar) response stops reinforcing itself after ``pot_target`` spikes.
+        soft_readout: inference (plasticity off) runs with lateral inhibition of at most
+            ``readout_inhibition_mv`` (Diehl & Cook's 17.5 mV), training with the design's
+            strength: the hard winner-take-all decides which neuron *learns* an input, the
+            soft one lets every neuron that matches it *vote* at the readout.
     """
 
     adaptive_lr: bool = False
@@ -69,6 +73,7 @@ class Mechanisms:
     weight_decay: bool = False
     spurious_reduction: bool = False
     adaptive_potentiation: bool = False
+    soft_readout: bool = False
     lr_boost: float = 2.0
     lr_young_wins: float = 20.0
     fatigue_mv: float = 0.3
@@ -76,6 +81,7 @@ class Mechanisms:
     decay: float = 2e-3
     pot_target: float = 5.0
     pot_max: float = 1.0
+    readout_inhibition_mv: float = 17.5
 
     @property
     def pot_params(self) -> tuple[float, float]:
@@ -83,6 +89,12 @@ class Mechanisms:
         if self.adaptive_potentiation:
             return self.pot_target, self.pot_max
         return 0.0, 1.0
+
+    def inhibition_mv(self, strength: float, learn: bool) -> float:
+        """Lateral inhibition (mV) of a presentation, for the design's ``strength``."""
+        if learn or not self.soft_readout:
+            return strength
+        return min(strength, self.readout_inhibition_mv)
 
     def learning_rates(self, eta_post: float, wins: np.ndarray) -> np.ndarray:
         """Per-neuron potentiation rates (float64, shape (neurons,))."""

@@ -293,8 +293,9 @@ class Network:
     ) -> tuple[int, int]:
         """One presentation with thresholds ``theta`` (see ``present``)."""
         pot_target, pot_max = self.mechanisms.pot_params
+        inhibition = self.mechanisms.inhibition_mv(self.inhibition_strength, learn)
         return present(
-            self.w, theta, inputs, ptr, self.population, self.inhibition_strength,
+            self.w, theta, inputs, ptr, self.population, inhibition,
             learn, self.stdp.eta_pre, eta_post, self._pre_table, self.stdp.post_decay,
             self.mechanisms.spurious_reduction, pot_target, pot_max,
             weight_scale(self.weight_bits), self.w_top, ROUNDING_CODES[self.rounding],

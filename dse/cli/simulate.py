@@ -30,7 +30,8 @@ from snn_dse.domains import DEFAULT_ROUNDING, WEIGHT_BITS
 
 # literal so that `dse` does not import the simulator (and Numba) at start-up
 _MECHANISMS_HELP = (
-    "adaptive_lr, adaptive_threshold, weight_decay, spurious_reduction, adaptive_potentiation"
+    "adaptive_lr, adaptive_threshold, weight_decay, spurious_reduction, adaptive_potentiation,"
+    " soft_readout"
 )
 
 

@@ -158,3 +158,11 @@ def test_fatigue_is_training_only() -> None:
     assert net.fatigue[winner] == pytest.approx(Mechanisms().fatigue_mv)
     # theta holds only the 0.05 mV-per-spike adaptation, not the fatigue
     assert np.all(net.theta <= 0.05 * counters[1] + 1e-12)
+
+
+def test_readout_inhibition_soft_at_inference_only() -> None:
+    soft = Mechanisms(soft_readout=True)
+    assert soft.inhibition_mv(120.0, learn=True) == 120.0
+    assert soft.inhibition_mv(120.0, learn=False) == soft.readout_inhibition_mv == 17.5
+    assert soft.inhibition_mv(5.0, learn=False) == 5.0  # never stronger than the design's
+    assert Mechanisms().inhibition_mv(120.0, learn=False) == 120.0

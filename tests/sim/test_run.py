@@ -115,7 +115,7 @@ def test_config_to_dict_roundtrip() -> None:
     assert SimConfig(**config.to_dict()) == config
     assert config.mechanisms == {
         "adaptive_lr": True, "adaptive_threshold": True, "weight_decay": False,
-        "spurious_reduction": True, "adaptive_potentiation": True,
+        "spurious_reduction": True, "adaptive_potentiation": True, "soft_readout": True,
     }
     assert not any(SimConfig().mechanisms.values())
 
@@ -139,3 +139,15 @@ def test_poisson_events_rate_and_order() -> None:
         counts += np.bincount(inputs, minlength=3)
     rate = counts / 200 / 0.35
     assert rate[0] == 0 and abs(rate[1] - 50) < 3 and abs(rate[2] - 100) < 4
+
+
+def test_soft_readout_changes_inference_only() -> None:
+    """``soft_readout`` trains exactly as the hard winner-take-all and lets more neurons
+    respond at inference (17.5 mV instead of 120 mV); the baseline rule ignores it."""
+    hard = run(SimConfig(**TINY, rule="spikedyn", soft_readout=False))
+    soft = run(SimConfig(**TINY, rule="spikedyn", soft_readout=True))
+    assert np.array_equal(hard.weights, soft.weights) and np.array_equal(hard.theta, soft.theta)
+    assert hard.activity["train"] == soft.activity["train"]
+    assert soft.activity["infer"]["exc_spikes"] > hard.activity["infer"]["exc_spikes"]
+    base = [run(SimConfig(**TINY, soft_readout=flag)).to_dict() for flag in (False, True)]
+    assert base[0]["activity"] == base[1]["activity"] and base[0]["accuracy"] == base[1]["accuracy"]
