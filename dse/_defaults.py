@@ -13,3 +13,8 @@ DEFAULT_TEST_SAMPLES = 400
 #: Default lease of a claimed design (s): renewed every third of it, so a worker is declared
 #: dead 20-30 s after it stops (``dse._claims``).
 DEFAULT_LEASE_S = 30.0
+
+#: Compute threads (BLAS, OpenMP) per simulation of a ``dse worker``: one, since a machine
+#: runs one simulation per core; more threads than cores make the idle ones spin
+#: (docs/scale-out.md).
+DEFAULT_THREADS = 1

@@ -12,6 +12,7 @@ models) pickled by the coordinator into the store: the store must be trusted lik
 
 from __future__ import annotations
 
+import os
 import pickle
 import threading
 import time
@@ -24,7 +25,7 @@ from typing import Any
 
 from dse._cache import EvaluationCache, code_version
 from dse._claims import TaskQueue
-from dse._defaults import DEFAULT_LEASE_S
+from dse._defaults import DEFAULT_LEASE_S, DEFAULT_THREADS
 from dse._pipeline import EvalContext, Failure, Measured, Outcome, attempt, worker_name
 from dse._store import ResultStore
 from snn_dse.errors import InputError
@@ -63,31 +64,41 @@ class InlineExecutor(Executor):
         return future
 
 
-def _single_blas_thread() -> None:
-    """Pool initializer: one BLAS/OpenMP thread per worker process."""
+#: Environment variables the compute libraries read when they load (later loads included).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def limit_threads(threads: int = DEFAULT_THREADS) -> None:
+    """Cap this process's compute threads at ``threads``: the thread pools of the BLAS/OpenMP
+    libraries loaded already (threadpoolctl) and, through their environment variables, those
+    loaded later (NumPy and SciPy each bring an OpenBLAS, loaded on first use)."""
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(limits=1)
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    threadpool_limits(limits=threads)
 
 
-def local_pool(workers: int) -> Executor:
-    """``workers`` forked processes (one BLAS thread each), or this process when 1."""
+def local_pool(workers: int, threads: int = DEFAULT_THREADS) -> Executor:
+    """``workers`` forked processes (``threads`` compute threads each), or this process when
+    1 (its threads are the caller's business: ``limit_threads``)."""
     if workers <= 1:
         return InlineExecutor()
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
-                               initializer=_single_blas_thread)
+                               initializer=limit_threads, initargs=(threads,))
 
 
 class Claimer:
     """Claims and evaluates designs of one run in ``slots`` local slots."""
 
     def __init__(self, queue: TaskQueue, contexts: Sequence[EvalContext], slots: int,
-                 cache: EvaluationCache | None = None) -> None:
+                 cache: EvaluationCache | None = None, threads: int = DEFAULT_THREADS) -> None:
         self.queue = queue
         self.contexts = list(contexts)
         self.slots = slots
         self.cache = cache
-        self.pool = local_pool(slots)
+        self.pool = local_pool(slots, threads)
         self.futures: dict[Future[Outcome], str] = {}
         self.evaluated = 0
         self.failed = 0
@@ -185,6 +196,7 @@ def run_worker(
     run: str,
     *,
     workers: int = 1,
+    threads: int = DEFAULT_THREADS,
     lease_s: float = DEFAULT_LEASE_S,
     cache: EvaluationCache | None = None,
     wait_s: float = 600.0,
@@ -193,12 +205,17 @@ def run_worker(
 ) -> WorkerSummary:
     """Evaluate designs of ``run`` until the coordinator marks it complete or stopped.
 
-    ``name`` identifies the worker in claims (default ``host:pid``). Waits up to ``wait_s``
+    ``threads`` caps the compute threads of each evaluation (``limit_threads``: this
+    process's, and each local process's with ``workers`` > 1). ``name`` identifies the worker
+    in claims (default ``host:pid``). Waits up to ``wait_s``
     seconds for the run to be running (workers may start before the coordinator, or while an
     interrupted run is being resumed); returns at once for a complete run; raises
     ``InputError`` when it does not start, or when this machine's code differs from the run's."""
     if workers < 1:
         raise InputError(f"--workers: must be at least 1, got {workers}")
+    if threads < 1:
+        raise InputError(f"--threads: must be at least 1, got {threads}")
+    limit_threads(threads)
     store = ResultStore(store_target, run)
     deadline = time.monotonic() + wait_s
     while (state := store.state()) != "running":  # not started yet, or stopped and resuming
@@ -213,7 +230,7 @@ def run_worker(
     owner = name or worker_name()
     if spec.study is not None:
         return _study_worker(spec, store, owner, cache, on_progress)
-    claimer = Claimer(TaskQueue(store, owner, lease_s), spec.contexts, workers, cache)
+    claimer = Claimer(TaskQueue(store, owner, lease_s), spec.contexts, workers, cache, threads)
     state = "running"
     poll = Backoff()
     idle = 0.0

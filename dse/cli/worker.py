@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dse._defaults import DEFAULT_LEASE_S
+from dse._defaults import DEFAULT_LEASE_S, DEFAULT_THREADS
 from dse.cli._app import app, stderr, stdout
 
 
@@ -19,6 +19,9 @@ def worker(
     run: Annotated[str, typer.Option(help="The run's name (`dse explore --run`).")],
     workers: Annotated[int, typer.Option(help="Designs simulated at once on this machine "
                                          "(processes).")] = 1,
+    threads: Annotated[int, typer.Option(help="Compute threads (BLAS, OpenMP) of each "
+                                         "simulation; 1 suits one simulation per core.")
+                       ] = DEFAULT_THREADS,
     lease: Annotated[float, typer.Option(help="Seconds a claimed design stays with this "
                                          "worker if it stops renewing it (killed).")
                      ] = DEFAULT_LEASE_S,
@@ -42,7 +45,8 @@ def worker(
         stderr.print(f"worker: {summary.evaluated} evaluated ({summary.failed} failed)",
                      highlight=False)
 
-    summary = run_worker(target, run, workers=workers, lease_s=lease, cache=shared,
+    summary = run_worker(target, run, workers=workers, threads=threads, lease_s=lease,
+                         cache=shared,
                          wait_s=wait, on_progress=progress)
     stdout.print(f"run {run} is {summary.state}; this worker evaluated {summary.evaluated} "
                  f"designs ({summary.failed} failed), idle {summary.idle_s:.1f} s waiting for "
