@@ -17,7 +17,8 @@ it, e.g. killed for memory) is recorded as failed, ``WorkerLost``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,83 @@ class TaskQueue:
                     "attempts": 0,
                 }))
 
+    def _lock_run(self, db: sa.Connection) -> None:
+        """Serialise this transaction with every other one that locks the run: a no-op update
+        of the run's row (PostgreSQL locks the row until commit; SQLite takes its write lock)."""
+        r = _db.runs
+        db.execute(sa.update(r).where(r.c.run == self.run).values(updated=r.c.updated))
+
+    def _taken(self, db: sa.Connection, context: int, first: int, cap: int, key: str) -> int:
+        """Designs of profile ``context`` other than ``key`` that hold one of its ``cap``
+        places: stored (an index in ``[first, first + cap)``) or claimed under a live lease."""
+        e, t = _db.evaluations, _db.tasks
+        stored = sa.select(e.c.cache_key).where(e.c.run == self.run, e.c.idx >= first,
+                                                e.c.idx < first + cap, e.c.cache_key != key)
+        held = sa.select(t.c.cache_key).where(
+            t.c.run == self.run, t.c.context == context, t.c.status == "pending",
+            t.c.owner.is_not(None), t.c.lease_until >= self._now, t.c.cache_key != key)
+        return int(db.execute(sa.select(sa.func.count())
+                              .select_from(sa.union(stored, held).subquery())).scalar_one())
+
+    def claim_within(self, context: int, position: int, prepared: Prepared, first: int,
+                     cap: int) -> bool | None:
+        """Post design ``prepared`` of profile ``context`` and claim it, only while the
+        profile has a place for it (``_taken`` < ``cap``), atomically with every other
+        process that does the same: True when claimed, False when it is finished or held
+        under a live lease, None when the profile's ``cap`` places are all stored or claimed
+        (then nothing is posted either)."""
+        t = _db.tasks
+        key = prepared.cache_key
+        with self.engine.begin() as db:
+            self._lock_run(db)
+            posted = db.execute(sa.select(t.c.cache_key).where(
+                t.c.run == self.run, t.c.cache_key == key)).first() is not None
+            if posted and db.execute(sa.select(t.c.cache_key).where(
+                    self._claimable(), t.c.cache_key == key)).first() is None:
+                return False
+            if self._taken(db, context, first, cap, key) >= cap:
+                return None
+            if not posted:
+                db.execute(sa.insert(t).values(
+                    run=self.run, cache_key=key, context=context, position=position,
+                    payload=json.dumps({"candidate": prepared.candidate, "seed": prepared.seed}),
+                    status="pending", owner=self.owner, lease_until=self._now + self.lease_s,
+                    attempts=1))
+                return True
+            return db.execute(
+                sa.update(t).where(self._claimable(), t.c.cache_key == key)
+                .values(owner=self.owner, lease_until=self._now + self.lease_s,
+                        attempts=t.c.attempts + 1)
+            ).rowcount == 1
+
+    def store_within(self, context: int, first: int, cap: int, key: str,
+                     make: Callable[[int], dict[str, Any]], outcome: Outcome | None = None
+                     ) -> tuple[dict[str, Any], bool] | None:
+        """Store the record ``make(index)`` of design ``key`` under profile ``context``'s next
+        free index, only while the profile has a place for it, and write ``outcome`` as the
+        design's task outcome in the same transaction (so a stored design is never seen
+        unfinished, nor a finished one unstored). Returns ``(record, True)`` when stored,
+        ``(the run's record, False)`` when the run already holds one of ``key``, None when the
+        profile's ``cap`` places are all stored or claimed by others."""
+        e = _db.evaluations
+        with self.engine.begin() as db:
+            self._lock_run(db)
+            existing = db.execute(sa.select(e.c.record).where(
+                e.c.run == self.run, e.c.cache_key == key)).scalar_one_or_none()
+            if existing is not None:
+                if outcome is not None:
+                    db.execute(self._finish(key, outcome))
+                return json.loads(existing), False
+            if self._taken(db, context, first, cap, key) >= cap:
+                return None
+            stored = db.execute(sa.select(sa.func.count()).select_from(e).where(
+                e.c.run == self.run, e.c.idx >= first, e.c.idx < first + cap)).scalar_one()
+            record = make(first + int(stored))
+            db.execute(_db.insert_ignore(self.engine, e, self.store.row(record)))
+            if outcome is not None:
+                db.execute(self._finish(key, outcome))
+            return record, True
+
     def _claimable(self) -> sa.ColumnElement[bool]:
         t = _db.tasks
         return sa.and_(t.c.run == self.run, t.c.status == "pending",
@@ -155,14 +233,16 @@ class TaskQueue:
     def finish(self, key: str, outcome: Outcome) -> bool:
         """Write the outcome of design ``key``; False when another process already wrote one
         (its lease had expired and the design was redone): the first outcome is kept."""
-        t = _db.tasks
         with self.engine.begin() as db:
-            return db.execute(
-                sa.update(t).where(t.c.run == self.run, t.c.cache_key == key,
+            return db.execute(self._finish(key, outcome)).rowcount == 1
+
+    def _finish(self, key: str, outcome: Outcome) -> sa.Update:
+        """The statement that writes the first outcome of design ``key``."""
+        t = _db.tasks
+        return (sa.update(t).where(t.c.run == self.run, t.c.cache_key == key,
                                    t.c.status == "pending")
                 .values(status="failed" if isinstance(outcome, Failure) else "done",
-                        result=_result_json(outcome), finished_by=self.owner)
-            ).rowcount == 1
+                        result=_result_json(outcome), finished_by=self.owner))
 
     def outcomes(self, keys: Iterable[str]) -> dict[str, Outcome]:
         """The outcomes written so far for the designs ``keys``."""
@@ -193,6 +273,10 @@ class TaskQueue:
                               .where(t.c.run == self.run).group_by(t.c.status))
             return {"pending": 0, "done": 0, "failed": 0} | {row[0]: int(row[1]) for row in rows}
 
+    def keep_leases(self) -> LeaseKeeper:
+        """A started ``LeaseKeeper`` of this process's claims."""
+        return LeaseKeeper(self)
+
     def finished_by(self) -> dict[str, int]:
         """Designs simulated (done or failed) per worker."""
         t = _db.tasks
@@ -201,3 +285,24 @@ class TaskQueue:
                               .where(t.c.run == self.run, t.c.status != "pending")
                               .group_by(t.c.finished_by))
             return {str(row[0]): int(row[1]) for row in rows}
+
+
+class LeaseKeeper:
+    """A thread that renews every claim of ``queue``'s owner every ``lease_s / 3`` seconds, so
+    a simulation may take far longer than the lease; ``stop`` ends it."""
+
+    def __init__(self, queue: TaskQueue) -> None:
+        self.queue = queue
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="dse-lease", daemon=True)
+        self._thread.start()
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.queue.lease_s / 3):
+            try:
+                self.queue.renew()
+            except Exception:  # a database hiccup: the next renewal retries well within the lease
+                continue
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -117,10 +117,9 @@ class ResultStore:
 
     # -- records --------------------------------------------------------------------------------
 
-    def put(self, record: Mapping[str, Any]) -> bool:
-        """Write one evaluation record and commit; False (and nothing changed) when the run
-        already holds a record of the same design or index."""
-        values = {
+    def row(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The ``dse_evaluations`` row of ``record`` in this run."""
+        return {
             "run": self.run,
             "cache_key": record["cache_key"],
             "idx": int(record["index"]),
@@ -128,9 +127,14 @@ class ResultStore:
             "failed": record.get("error") is not None,
             "record": json.dumps(dict(record)),
         }
+
+    def put(self, record: Mapping[str, Any]) -> bool:
+        """Write one evaluation record and commit; False (and nothing changed) when the run
+        already holds a record of the same design or index."""
         try:
             with self.engine.begin() as db:
-                inserted = db.execute(_db.insert_ignore(self.engine, _db.evaluations, values))
+                inserted = db.execute(_db.insert_ignore(self.engine, _db.evaluations,
+                                                        self.row(record)))
                 return inserted.first() is not None
         except sa.exc.IntegrityError:  # the index is taken by another design
             return False

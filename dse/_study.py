@@ -16,19 +16,29 @@ runs ``study.optimize`` with its own sampler seed; the objective of one trial:
    row a process queues a
    uniformly drawn design the run has not stored (``enqueue_trial``), as the coordinator's
    Optuna engine does;
-3. evaluate it (or take it from the cache), store the record under the next free index of the
-   profile, set the constraints, return the minimised objectives; a failed evaluation is
+3. evaluate it (or take it from the cache) and store the record under the next free index of
+   the profile, set the constraints, return the minimised objectives; a failed evaluation is
    stored failed and its trial ends in ``FAIL``.
+
+The cap is on stored records, and it holds before anything is simulated: a simulation first
+claims one of the profile's ``evaluations`` places (``TaskQueue.claim_within``: fewer than
+``evaluations`` other designs stored or claimed under a live lease, checked and claimed in one
+transaction that locks the run), and the record is stored with the design's outcome in one
+such transaction. A process finding every place taken waits (a claim's worker may die and
+free its place) until the profile has its records, then stops its ``optimize`` loop. So the
+run has exactly ``evaluations`` records per profile however many workers race, and no design
+is simulated past them (Optuna's ``MaxTrialsCallback`` counts after each trial and would
+overshoot by up to workers - 1). Claims are renewed every ``lease / 3`` s while a simulation
+runs (``LeaseKeeper``), so simulations longer than the lease keep their place and are never
+taken over by a live worker.
 
 On SQLite every transaction of the study's storage begins ``IMMEDIATE``
 (``dse._db.begin_immediate``): Optuna's move of a waiting (queued or retried) trial to running is
 a read then a write, which SQLite does not otherwise make atomic, and two workers would run the
 same trial (the second one's tell fails: "Cannot tell a COMPLETE trial").
 
-The cap is on stored records, not on trials of one process: the run has exactly
-``evaluations`` records per profile (an index past the cap is refused, that trial pruned), and
-every process stops its ``optimize`` loop once they are stored. The search is asynchronous, so
-unlike the other engines its results depend on the workers' timing.
+The search is asynchronous, so unlike the other engines its results depend on the workers'
+timing.
 """
 
 from __future__ import annotations
@@ -56,6 +66,7 @@ from dse._objectives import Objective, minimised_vector
 from dse._pipeline import (
     EvalContext,
     Measured,
+    Outcome,
     Prepared,
     attempt,
     finish,
@@ -195,9 +206,9 @@ class _Objective:
                 self._repeat(trial, "design stored by an earlier trial")
         elif prepared.record is not None:
             screened = prepared.record
-            stored = self._store(trial, lambda i: {**screened, "index": i})
+            stored = self._store(trial, prepared.cache_key, lambda i: {**screened, "index": i})
         else:
-            stored = self._store(trial, self._evaluate(trial, prepared))
+            stored = self._evaluate(trial, prepared)
         if stored is None:
             trial.study.stop()
             raise optuna.TrialPruned("the run has its evaluations")
@@ -224,57 +235,83 @@ class _Objective:
                 trial.study.enqueue_trial(candidate, user_attrs={"origin": "random-fill"})
         raise optuna.TrialPruned(why)
 
-    def _evaluate(self, trial: Trial, prepared: Prepared) -> Callable[[int], dict[str, Any]]:
-        """How to make the record of ``prepared`` at an index: from the outcome this run already
-        has (only for a retried trial whose worker died before storing it; any other trial
-        repeats a design another worker evaluated), from the cache, or from a simulation this
-        process claims."""
+    def _evaluate(self, trial: Trial, prepared: Prepared) -> dict[str, Any] | None:
+        """The record of ``prepared``, stored: from the outcome this run already has (only for
+        a retried trial whose worker died before storing it; any other trial repeats a design
+        another worker evaluated), from the cache, or from a simulation this process claims
+        a place for. None when the profile has its records."""
         key = prepared.cache_key
         done = self.queue.outcomes([key]).get(key)
         if done is not None:
             if not _is_retry(trial):
                 self._repeat(trial, "another worker evaluated this design")
-            return lambda i: outcome_record(i, self.ctx, prepared, done, False)
+            return self._store(trial, key, lambda i: outcome_record(i, self.ctx, prepared, done,
+                                                                    False))
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None:
             measured = Measured.from_dict(cached)
-            return lambda i: finish(i, self.ctx, prepared, measured, True)
-        self.queue.post(self.number, [(trial.number, prepared)])
-        if not self._claim(key):
-            self._repeat(trial, "another worker evaluated this design")
+            return self._store(trial, key, lambda i: finish(i, self.ctx, prepared, measured, True))
+        if not self._claim(trial, prepared):  # another worker evaluated it meanwhile
+            if not _is_retry(trial):
+                self._repeat(trial, "another worker evaluated this design")
+            # this trial's first worker was taken for dead while it evaluated the design
+            theirs = self.queue.outcomes([key])[key]
+            return self._store(trial, key, lambda i: outcome_record(i, self.ctx, prepared,
+                                                                    theirs, False))
         outcome = attempt(self.ctx, prepared.candidate, prepared.seed)
         if isinstance(outcome, Measured) and self.cache is not None:
             self.cache.put(key, outcome.to_dict())
-        self.queue.finish(key, outcome)
-        return lambda i: outcome_record(i, self.ctx, prepared, outcome, False)
+        record = self._store(trial, key,
+                             lambda i: outcome_record(i, self.ctx, prepared, outcome, False),
+                             outcome)
+        if record is None:  # this process's claim lapsed (it stalled past the lease)
+            self.queue.finish(key, outcome)
+        return record
 
-    def _claim(self, key: str) -> bool:
-        """Claim design ``key``; False once another worker wrote its outcome (waiting while
-        it evaluates, and taking its claim over if it dies)."""
-        while not self.queue.claim_key(key):
-            if key in self.queue.outcomes([key]):
-                return False
-            time.sleep(WAIT_POLL_S)
-        return True
-
-    def _store(self, trial: Trial, make: Callable[[int], dict[str, Any]]) -> dict[str, Any] | None:
-        """Store the record under the profile's next free index; None past the cap. A design
-        another trial stored meanwhile is a repeat (one trial per record), unless ``trial``
-        retries a trial whose worker died."""
+    def _claim(self, trial: Trial, prepared: Prepared) -> bool:
+        """Post and claim design ``prepared`` and with it one of the profile's places; False
+        once another worker wrote its outcome. Waits while another worker evaluates it (taking
+        its claim over if it dies) and while every place is stored or claimed (a claim's worker
+        may die), so no design is simulated past the cap; prunes the trial once the profile has
+        its records."""
+        key = prepared.cache_key
         while True:
-            index = self.first + stored_count(self.store, self.first, self.spec.evaluations)
-            if index >= self.first + self.spec.evaluations:
+            claimed = self.queue.claim_within(self.number, trial.number, prepared, self.first,
+                                              self.spec.evaluations)
+            if claimed:
+                return True
+            if claimed is False and key in self.queue.outcomes([key]):
+                return False
+            if claimed is None and self.done():
+                trial.study.stop()
+                raise optuna.TrialPruned("the run has its evaluations")
+            time.sleep(WAIT_POLL_S)
+
+    def _store(self, trial: Trial, key: str, make: Callable[[int], dict[str, Any]],
+               outcome: Outcome | None = None) -> dict[str, Any] | None:
+        """Store the record under the profile's next free index (with the task's ``outcome``,
+        when this process simulated it), waiting while every place is claimed by others;
+        None once the profile has its records. A design another trial stored meanwhile is a
+        repeat (one trial per record), unless ``trial`` retries a trial whose worker died."""
+        while True:
+            try:
+                stored = self.queue.store_within(self.number, self.first, self.spec.evaluations,
+                                                 key, make, outcome)
+            except sa.exc.IntegrityError:  # an index taken outside the lock: try the next
+                continue
+            if stored is not None:
+                break
+            if self.done():
                 return None
-            record = make(index)
-            if self.store.put(record):
-                if self.on_record is not None:
-                    self.on_record(record)
-                return record
-            existing = self.store.get_key(record["cache_key"])
-            if existing is not None:  # stored meanwhile by another trial
-                if not _is_retry(trial):
-                    self._repeat(trial, "another worker stored this design")
-                return existing
+            time.sleep(WAIT_POLL_S)
+        record, new = stored
+        if new:
+            if self.on_record is not None:
+                self.on_record(record)
+            return record
+        if not _is_retry(trial):
+            self._repeat(trial, "another worker stored this design")
+        return record
 
 
 def optimize_shared(
@@ -289,6 +326,17 @@ def optimize_shared(
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # failed designs are in the records
     storage = spec.rdb()
     queue = TaskQueue(store, owner, spec.lease_s)
+    leases = queue.keep_leases()  # a simulation may take far longer than the lease
+    try:
+        _optimize_each(spec, contexts, store, queue, storage, cache, on_record)
+    finally:
+        leases.stop()
+
+
+def _optimize_each(spec: SharedStudy, contexts: Sequence[EvalContext], store: ResultStore,
+                   queue: TaskQueue, storage: RDBStorage, cache: EvaluationCache | None,
+                   on_record: Callable[[dict[str, Any]], None] | None) -> None:
+    owner = queue.owner
     for number, name in enumerate(spec.study_names):
         study = optuna.load_study(study_name=name, storage=storage,
                                   sampler=spec.sampler_for(owner))
@@ -300,6 +348,10 @@ def optimize_shared(
             except (RuntimeError, optuna.exceptions.UpdateFinishedTrialError):
                 # this process's trial was failed as stale (a heartbeat came too late,
                 # optuna#5470); its record is stored, the next trial carries on
+                continue
+            except ValueError as error:  # the same, as Optuna 5's tell says it
+                if not str(error).startswith("Cannot tell a"):
+                    raise
                 continue
             except (optuna.exceptions.StorageInternalError, sa.exc.OperationalError):
                 time.sleep(1.0)  # the database was busy or unreachable for a moment

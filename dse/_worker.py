@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -102,16 +101,7 @@ class Claimer:
         self.futures: dict[Future[Outcome], str] = {}
         self.evaluated = 0
         self.failed = 0
-        self._stop = threading.Event()
-        self._heartbeat = threading.Thread(target=self._renew, name="dse-lease", daemon=True)
-        self._heartbeat.start()
-
-    def _renew(self) -> None:
-        while not self._stop.wait(self.queue.lease_s / 3):
-            try:
-                self.queue.renew()
-            except Exception:  # a database hiccup: the next renewal retries well within the lease
-                continue
+        self._leases = queue.keep_leases()
 
     @property
     def busy(self) -> bool:
@@ -151,7 +141,7 @@ class Claimer:
 
     def close(self, cancel: bool = False) -> None:
         """Stop the heartbeat and the pool (``cancel``: drop what has not started)."""
-        self._stop.set()
+        self._leases.stop()
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 

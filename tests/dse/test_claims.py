@@ -105,3 +105,59 @@ def test_posting_a_design_twice_changes_nothing(store_url: str) -> None:
     queue.finish(task.key, MEASURED)
     queue.post(0, [(5, _prepared(4))])
     assert queue.claim(1) == [] and queue.counts()["done"] == 1
+
+
+def _record(key: str, index: int) -> dict:
+    return {"cache_key": key, "index": index, "profile": "p", "error": None}
+
+
+def test_a_place_is_claimed_only_while_the_profile_has_one(store_url: str) -> None:
+    first = _queue(store_url, "first", lease_s=0.5)
+    second = _queue(store_url, "second", lease_s=30)
+    first.post(0, [(1, _prepared(1))])  # posted earlier (e.g. by a worker that died)
+    # 2 places: one design stored, one claimed under a live lease; a third design waits
+    assert first.store_within(0, 0, 2, "key0000", lambda i: _record("key0000", i)) is not None
+    assert first.claim_within(0, 1, _prepared(1), 0, 2) is True
+    assert second.claim_within(0, 2, _prepared(2), 0, 2) is None  # no place left
+    assert second.counts()["pending"] == 1  # and the design is not posted
+    assert second.claim_within(0, 1, _prepared(1), 0, 2) is False  # held by first
+    assert second.store_within(0, 0, 2, "key0003", lambda i: _record("key0003", i)) is None
+    time.sleep(0.7)  # first's lease expires (killed): its place is free again
+    assert second.claim_within(0, 2, _prepared(2), 0, 2) is True  # posted and claimed
+    assert [r.owner for r in second.running()] == ["second"]
+    assert first.claim_within(0, 1, _prepared(1), 0, 2) is None  # too late for the dead one
+    stored = second.store_within(0, 0, 2, "key0002", lambda i: _record("key0002", i), MEASURED)
+    assert stored is not None and stored[1] and stored[0]["index"] == 1
+    # stored and finished in one transaction; the profile is full
+    assert second.outcomes(["key0002"]) == {"key0002": MEASURED}
+    assert second.finished_by() == {"second": 1}
+    again = first.store_within(0, 0, 2, "key0002", lambda i: _record("key0002", i))
+    assert again is not None and again == (stored[0], False)  # the run's record, not new
+    assert len(ResultStore(store_url, "run")) == 2
+    # another profile (context 1, indices 2..3) has its own places
+    assert first.store_within(1, 2, 2, "key0003", lambda i: _record("key0003", i)) is not None
+
+
+def _reserve_all(url: str, owner: str, out: multiprocessing.Queue) -> None:
+    queue = _queue(url, owner)
+    mine = []
+    for n in range(40):
+        if queue.claim_within(0, n, _prepared(n), 0, 10):
+            mine.append(f"key{n:04d}")
+    out.put(mine)
+
+
+def test_racing_processes_never_claim_more_places_than_the_cap(store_url: str) -> None:
+    queue = _queue(store_url, "poster")
+    queue.post(0, [(n, _prepared(n)) for n in range(0, 40, 2)])  # half posted, half not
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    racers = [context.Process(target=_reserve_all, args=(store_url, f"w{i}", out))
+              for i in range(4)]
+    for racer in racers:
+        racer.start()
+    claims = [out.get(timeout=120) for _ in racers]
+    for racer in racers:
+        racer.join()
+    everything = [key for keys in claims for key in keys]
+    assert len(everything) == len(set(everything)) == 10

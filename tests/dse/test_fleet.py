@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from dse import explore, load_run
+from dse._db import open_engine, tasks
 from dse._status import run_status
 from dse._worker import WorkerSummary, load_spec, run_worker
 from tests.dse._fakes import FakeModels, comparable, options
@@ -20,6 +22,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "shared.sqlite")
     return request.getfixturevalue("pg_url")
+
+
+def _simulated_keys(url: str, run: str) -> set[str]:
+    """Designs of ``run`` with an outcome written by the process that simulated them."""
+    t = tasks
+    with open_engine(url, "--store").connect() as db:
+        return {row[0] for row in db.execute(sa.select(t.c.cache_key).where(
+            t.c.run == run, t.c.status != "pending"))}
 
 
 def _start_workers(url: str, count: int) -> tuple[list[threading.Thread], list[WorkerSummary]]:
@@ -123,6 +133,12 @@ def test_workers_share_one_optuna_study(store_url: str, tmp_path: Path) -> None:
     assert sorted(r["index"] for r in records) == list(range(24))
     assert len({r["cache_key"] for r in records}) == 24
     assert len(summaries) == 2 and sum(s.evaluated for s in summaries) == 24  # workers stored all
+    # every place is claimed before a simulation: nothing simulated past the cap, each
+    # simulated design has its record
+    simulated = _simulated_keys(store_url, "shared")
+    assert simulated <= {r["cache_key"] for r in records}
+    assert len(simulated) == result.run["counts"]["simulated"]
+    assert sum(run_status(store_url, "shared").by_worker.values()) == len(simulated)
     url = store_url if "://" in store_url else f"sqlite:///{store_url}"
     study = optuna.load_study(study_name=result.run["studies"]["generic_asic_45nm"], storage=url)
     failed = [r for r in records if r["error"] is not None]
