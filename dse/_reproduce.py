@@ -319,6 +319,9 @@ def evaluate_claims(
             measured, note = _accuracy_claim(claim, baseline, chosen)
             if paper == "fspinn":
                 note = f"selected {method}; " + note
+                if measured < -NO_LOSS_POINTS:
+                    note += "; " + _learning_loss_reason(method, configs[method], baseline,
+                                                         chosen)
             claims.append(_claim_dict(claim, measured, None, prefix + note))
             continue
         for profile in profiles:
@@ -429,6 +432,28 @@ def _accuracy_claim(claim: Claim, base_runs: Sequence[Mapping[str, Any]],
         else:
             note += f"; {diff / claim.paper_value:.0%} of the claimed gain"
     return diff, note
+
+
+def _learning_loss_reason(label: str, config: Mapping[str, Any],
+                          base_runs: Sequence[Mapping[str, Any]],
+                          method_runs: Sequence[Mapping[str, Any]]) -> str:
+    """Why FSpiNN's method loses accuracy when even its widest width does: not the
+    quantization but how much its learning rule learns from the samples given."""
+    def updates(runs: Sequence[Mapping[str, Any]]) -> float:
+        return _mean([float(r["activity"]["train"]["potentiation_updates"])
+                       + float(r["activity"]["train"]["depression_updates"]) for r in runs])
+
+    base, method = updates(base_runs), updates(method_runs)
+    reason = (f"not the quantization: the widest width ({label}) loses it too, so the "
+              "learning mechanisms (winner-only updates, damped potentiation) lose it")
+    samples = config.get("train_samples")
+    per_neuron = (f" from {samples} training samples ({samples / config['neurons']:.0f} per "
+                  "neuron)") if samples else ""
+    if method > 0 and base / method >= 1.5:
+        reason += (f": the method makes {base / method:.1f}x fewer weight updates per training "
+                   f"sample (baseline {base:,.0f}, method {method:,.0f}) and learns less"
+                   f"{per_neuron}")
+    return reason
 
 
 def _accuracy_of(run: Mapping[str, Any], quantity: str) -> float:

@@ -88,6 +88,16 @@ def test_fspinn_selects_the_narrowest_width_that_keeps_accuracy() -> None:
     no_loss = next(c for c in claims if c["claim"] == "no accuracy loss")
     assert chosen == "method 16-bit" and not no_loss["reproduced"]
     assert "loses 10.0 points" in no_loss["note"]
+    assert "not the quantization" in no_loss["note"]
+    runs["baseline"][0]["activity"] = {**runs["baseline"][0]["activity"]["train"],
+                                       "potentiation_updates": 5500.0}
+    runs["baseline"][0]["activity"] = {"train": runs["baseline"][0]["activity"],
+                                       "infer": runs["baseline"][0]["activity"]}
+    configs["method 16-bit"]["train_samples"] = 2000
+    claims, _ = evaluate_claims("fspinn", runs, configs, [profile], info)
+    note = next(c for c in claims if c["claim"] == "no accuracy loss")["note"]
+    assert "4.3x fewer weight updates per training sample" in note
+    assert "(20 per neuron)" in note
 
 
 def test_static_power_is_named_as_the_reason() -> None:
