@@ -3,7 +3,8 @@
 Pure functions, vectorised with NumPy. A network is data (:class:`Network`: populations,
 projections, memory components) built by a family's registered builder; the mapper
 (:func:`map_network`) places it on a profile; :func:`estimate` prices one design with a full
-report, :func:`estimate_many` prices many designs at once. Equations: docs/cost-model.md.
+report, :func:`estimate_many` prices many designs at once (:func:`price_layered` and
+:func:`price_layered_many` for the layered families). Equations: docs/cost-model.md.
 """
 
 from costmodels._activity import (
@@ -46,6 +47,7 @@ from costmodels._layered import (
     layered_network,
     place_layered,
     price_layered,
+    price_layered_many,
 )
 from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
 from costmodels._network import (
@@ -91,6 +93,7 @@ __all__ = [
     "layered_network",
     "place_layered",
     "price_layered",
+    "price_layered_many",
     "COUNT_FIELDS",
     "DC_MAX_RATE_HZ",
     "DEFAULT_FAMILY",

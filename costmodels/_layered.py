@@ -50,11 +50,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from costmodels._latency import latency
 from costmodels._mapping import ChipMapping, fit_reason, map_network, static_power
@@ -158,35 +159,151 @@ class LayeredActivity:
                    source)
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """Designs of one family, coding and depth as arrays (one element per design): the form
+    every pricing equation below computes on, one design or thousands alike."""
+
+    family: str
+    coding: str
+    layers: tuple[np.ndarray, ...]
+    weight_bits: np.ndarray
+    state_bits: np.ndarray
+    timesteps: np.ndarray
+
+    @classmethod
+    def of(cls, designs: Sequence[LayeredDesign]) -> _Batch:
+        """``designs`` (same family, coding and depth) as arrays."""
+        first = designs[0]
+        if any((d.family, d.coding, len(d.layers)) != (first.family, first.coding, len(first.layers))
+               for d in designs):
+            raise ValueError("a batch holds designs of one family, coding and depth")
+        widths = np.array([d.layers for d in designs], dtype=float)
+        return cls(first.family, first.coding, tuple(widths.T),
+                   np.array([d.weight_bits for d in designs], dtype=float),
+                   np.array([d.state_bits for d in designs], dtype=float),
+                   np.array([d.timesteps for d in designs], dtype=float))
+
+    @property
+    def size(self) -> int:
+        return int(self.weight_bits.shape[0])
+
+    @property
+    def spiking(self) -> bool:
+        return self.family != "ann"
+
+    @property
+    def steps(self) -> np.ndarray:
+        """Steps the device runs per sample (1 for the ANN)."""
+        return self.timesteps if self.spiking else np.ones(self.size)
+
+    @property
+    def synapses(self) -> list[np.ndarray]:
+        return [a * b for a, b in itertools.pairwise(self.layers)]
+
+    @property
+    def neurons(self) -> np.ndarray:
+        return sum(self.layers[1:], np.zeros(self.size))
+
+    @property
+    def isi_presynaptic(self) -> np.ndarray:
+        """Presynaptic neurons that keep an ISI counter (``imsnn``: rate-coded inputs, hidden)."""
+        return (self.layers[0] if self.coding == "rate" else 0) + sum(self.layers[1:-1],
+                                                                     np.zeros(self.size))
+
+    @property
+    def phi_bits(self) -> np.ndarray:
+        """Bits of one ISI counter: ceil(log2(T + 1))."""
+        return _by_value(lambda t: float(math.ceil(math.log2(int(t) + 1))), self.timesteps)
+
+
+def _by_value(function: Any, *columns: np.ndarray) -> np.ndarray:
+    """``function`` of each row of ``columns``, evaluated once per distinct row (scalar code:
+    the same float operations whatever the batch)."""
+    rows = np.stack(columns, axis=1)
+    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+    values = np.array([function(*row) for row in distinct], dtype=float)
+    return values[np.asarray(inverse).reshape(-1)]
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """Per-sample counts of one phase for a :class:`_Batch` (fields of
+    :class:`LayeredActivity`, each an array per design; tuples per projection or layer)."""
+
+    synaptic_events: tuple[np.ndarray, ...]
+    macs: tuple[np.ndarray, ...]
+    spikes: tuple[np.ndarray, ...]
+    input_spikes: np.ndarray
+    backward_macs: np.ndarray
+    weight_updates: np.ndarray
+
+    @classmethod
+    def of(cls, activity: LayeredActivity, design: LayeredDesign) -> _Counts:
+        """One design's activity, checked against its projections."""
+        n_proj = len(design.layers) - 1
+        for name, values in (("synaptic_events", activity.synaptic_events), ("macs", activity.macs)):
+            if len(values) != n_proj:
+                raise InputError(f"activity: {name} has {len(values)} projections, the design "
+                                 f"{list(design.layers)} has {n_proj}")
+
+        def one(value: float) -> np.ndarray:
+            return np.array([float(value)])
+
+        return cls(tuple(map(one, activity.synaptic_events)), tuple(map(one, activity.macs)),
+                   tuple(map(one, activity.spikes)), one(activity.input_spikes),
+                   one(activity.backward_macs), one(activity.weight_updates))
+
+    def activity(self, source: str) -> LayeredActivity:
+        """The first design's counts."""
+        return LayeredActivity(tuple(float(v[0]) for v in self.synaptic_events),
+                               tuple(float(v[0]) for v in self.macs),
+                               tuple(float(v[0]) for v in self.spikes),
+                               float(self.input_spikes[0]), float(self.backward_macs[0]),
+                               float(self.weight_updates[0]), source)
+
+
+def _estimated(b: _Batch, spike_rate: float, mean_intensity: float, training: bool,
+               batch_size: int) -> _Counts:
+    """:func:`estimated_activity` of every design of ``b``."""
+    layers, t, zero = b.layers, b.timesteps, np.zeros(b.size)
+    n_proj = len(layers) - 1
+    if not b.spiking:
+        macs: tuple[np.ndarray, ...] = tuple(b.synapses)
+        events: tuple[np.ndarray, ...] = (zero,) * n_proj
+        spikes: tuple[np.ndarray, ...] = (zero,) * n_proj
+        input_spikes = zero
+    else:
+        rate = b.coding == "rate"
+        spikes = tuple(spike_rate * n * t for n in layers[1:])
+        input_spikes = layers[0] * mean_intensity * t if rate else zero
+        events = (input_spikes * layers[1] if rate else zero,
+                  *(spikes[k] * layers[k + 2] for k in range(n_proj - 1)))
+        macs = (zero if rate else layers[0] * layers[1],) + (zero,) * (n_proj - 1)
+    backward = updates = zero
+    if training:
+        steps = b.steps
+        first_steps = 1 if (not b.spiking or b.coding == "direct") else steps
+        backward = sum(((first_steps if k == 0 else 2 * steps) * s
+                        for k, s in enumerate(b.synapses)), zero)
+        updates = (sum(b.synapses, zero) + sum(layers[1:], zero)) / batch_size
+    return _Counts(events, macs, spikes, input_spikes, backward, updates)
+
+
 def estimated_activity(design: LayeredDesign, *, spike_rate: float = DEFAULT_SPIKE_RATE,
                        mean_intensity: float = DEFAULT_MEAN_INTENSITY,
                        training: bool = False, batch_size: int = 128) -> LayeredActivity:
     """Counts without simulation: input spikes = inputs x mean_intensity x T (rate coding);
     each spiking neuron fires ``spike_rate`` per step; an ANN pays every MAC. Training adds
     the dense backward pass and one Adam step per ``batch_size`` samples."""
+    _check_rate(spike_rate)
+    return _estimated(_Batch.of([design]), spike_rate, mean_intensity, training,
+                      batch_size).activity("estimated")
+
+
+def _check_rate(spike_rate: float) -> None:
     if not 0 <= spike_rate <= 1:
         raise InputError(f"spike_rate: expected spikes per neuron per step in [0, 1], got {spike_rate}")
-    layers, t = design.layers, design.timesteps
-    n_proj = len(layers) - 1
-    if not design.spiking:
-        macs = tuple(float(s) for s in design.synapses)
-        events: tuple[float, ...] = (0.0,) * n_proj
-        spikes: tuple[float, ...] = (0.0,) * n_proj
-        input_spikes = 0.0
-    else:
-        spikes = tuple(spike_rate * n * t for n in layers[1:])
-        input_spikes = layers[0] * mean_intensity * t if design.coding == "rate" else 0.0
-        first = input_spikes * layers[1]
-        events = (first if design.coding == "rate" else 0.0,
-                  *(spikes[k] * layers[k + 2] for k in range(n_proj - 1)))
-        macs = (0.0 if design.coding == "rate" else float(layers[0] * layers[1]),) + (0.0,) * (n_proj - 1)
-    backward = updates = 0.0
-    if training:
-        steps = design.steps
-        first_steps = 1 if (not design.spiking or design.coding == "direct") else steps
-        backward = sum((first_steps if k == 0 else 2 * steps) * s for k, s in enumerate(design.synapses))
-        updates = (sum(design.synapses) + sum(layers[1:])) / batch_size
-    return LayeredActivity(events, macs, spikes, input_spikes, backward, updates, "estimated")
 
 
 @dataclass(frozen=True)
@@ -244,60 +361,90 @@ def _has_tables(profile: DeviceProfile, *ops: str) -> bool:
     return all(getattr(profile.compute.integer, op) for op in ops)
 
 
-def synaptic_op_energy(profile: DeviceProfile, design: LayeredDesign) -> float:
-    """J per synaptic op (module docstring)."""
+def _synaptic_op(profile: DeviceProfile, weight_bits: int, state_bits: int) -> float:
     if profile.events.synaptic_op is not None:
         return profile.events.synaptic_op.value
-    fl = design.weight_bits == FLOAT_BITS
-    energy = _op(profile, "add", max(design.weight_bits, design.state_bits), fl)
+    fl = weight_bits == FLOAT_BITS
+    energy = _op(profile, "add", max(weight_bits, state_bits), fl)
     if profile.execution == "dense":
-        energy += _op(profile, "multiply", design.weight_bits, fl)
+        energy += _op(profile, "multiply", weight_bits, fl)
     return energy
 
 
-def mac_energy(profile: DeviceProfile, design: LayeredDesign) -> float:
-    """J per multiply-accumulate at the design's precision (module docstring)."""
-    fl = design.weight_bits == FLOAT_BITS
+def _mac(profile: DeviceProfile, weight_bits: int, state_bits: int) -> float:
+    fl = weight_bits == FLOAT_BITS
     if _has_tables(profile, "add", "multiply"):
-        return (_op(profile, "multiply", design.weight_bits, fl)
-                + _op(profile, "add", max(design.weight_bits, design.state_bits), fl))
+        return (_op(profile, "multiply", weight_bits, fl)
+                + _op(profile, "add", max(weight_bits, state_bits), fl))
     if profile.events.synaptic_op is None:
         raise InputError(f"profile {profile.id}: needs compute tables or events.synaptic_op to price a MAC")
     return profile.events.synaptic_op.value
 
 
-def _neuron_energies(profile: DeviceProfile, design: LayeredDesign) -> tuple[float, float, float]:
-    """(active update, idle update, ANN activation) in J."""
-    ev, fl = profile.events, design.state_bits == FLOAT_BITS
+def synaptic_op_energy(profile: DeviceProfile, design: LayeredDesign) -> float:
+    """J per synaptic op (module docstring)."""
+    return _synaptic_op(profile, design.weight_bits, design.state_bits)
+
+
+def mac_energy(profile: DeviceProfile, design: LayeredDesign) -> float:
+    """J per multiply-accumulate at the design's precision (module docstring)."""
+    return _mac(profile, design.weight_bits, design.state_bits)
+
+
+def _unit_energies(profile: DeviceProfile, weight_bits: int, state_bits: int) -> dict[str, float]:
+    """J per event at one precision: ``synaptic_op``, ``mac``, neuron update ``active`` and
+    ``idle``, ANN activation ``relu``, ISI ``multiply``, weight update ``learn``."""
+    ev = profile.events
+    fl, state_fl = weight_bits == FLOAT_BITS, state_bits == FLOAT_BITS
+    syn = _synaptic_op(profile, weight_bits, state_bits)
     if ev.neuron_update is not None:
         active = ev.neuron_update.value
     else:
-        active = sum(_op(profile, op, design.state_bits, fl) for op in ("multiply", "add", "compare"))
+        active = sum(_op(profile, op, state_bits, state_fl) for op in ("multiply", "add", "compare"))
     idle = ev.neuron_update_idle.value if ev.neuron_update_idle is not None else active
-    if _has_tables(profile, "compare"):
-        relu = _op(profile, "compare", design.state_bits, fl)
+    # assumption where a profile has no compare table: an activation costs a neuron update
+    relu = _op(profile, "compare", state_bits, state_fl) if _has_tables(profile, "compare") else active
+    return {
+        "synaptic_op": syn,
+        "mac": _mac(profile, weight_bits, state_bits),
+        "active": active,
+        "idle": idle,
+        "relu": relu,
+        "multiply": _op(profile, "multiply", weight_bits, fl) if _has_tables(profile, "multiply")
+        else syn,
+        "learn": ev.learning_update.value if ev.learning_update else
+        sum(_op(profile, op, weight_bits, fl) for op in ("multiply", "add", "compare")),
+    }
+
+
+def _energies(profile: DeviceProfile, b: _Batch) -> dict[str, np.ndarray]:
+    """:func:`_unit_energies` of every design of ``b`` (once per distinct precision)."""
+    names = tuple(_unit_energies(profile, int(b.weight_bits[0]), int(b.state_bits[0])))
+    return {name: _by_value(lambda w, s, name=name: _unit_energies(profile, int(w), int(s))[name],
+                            b.weight_bits, b.state_bits) for name in names}
+
+
+def _memory_bits(b: _Batch) -> dict[str, np.ndarray]:
+    """Bits stored per component of every design of ``b`` (module docstring)."""
+    w, s, layers, zero = b.weight_bits, b.state_bits, b.layers, np.zeros(b.size)
+    synapses = sum(b.synapses, zero)
+    imsnn = b.family == "imsnn"
+    if b.spiking:
+        state = sum(layers[1:], zero) * s
     else:
-        relu = active  # assumption: an activation costs what a neuron update does
-    return active, idle, relu
+        widest = np.maximum.reduce([a + c for a, c in itertools.pairwise(layers)])
+        state = widest * s
+    return {
+        "weights": (synapses + sum(layers[1:], zero)) * w,
+        "isi_parameters": 2 * synapses * w if imsnn else zero,
+        "neuron_state": state,
+        "isi_counters": b.isi_presynaptic * b.phi_bits if imsnn else zero,
+    }
 
 
 def memory_bits(design: LayeredDesign) -> dict[str, float]:
     """Bits stored per component (module docstring)."""
-    w, s, layers = design.weight_bits, design.state_bits, design.layers
-    synapses = sum(design.synapses)
-    imsnn = design.family == "imsnn"
-    if design.spiking:
-        state = sum(layers[1:]) * s
-    else:
-        widest = max(a + b for a, b in itertools.pairwise(layers))
-        state = widest * s
-    isi_pre = (layers[0] if design.coding == "rate" else 0) + sum(layers[1:-1])
-    return {
-        "weights": float((synapses + sum(layers[1:])) * w),
-        "isi_parameters": float(2 * synapses * w if imsnn else 0),
-        "neuron_state": float(state),
-        "isi_counters": float(isi_pre * math.ceil(math.log2(design.timesteps + 1)) if imsnn else 0),
-    }
+    return {name: float(bits[0]) for name, bits in _memory_bits(_Batch.of([design])).items()}
 
 
 #: When each component is written at run time (the mapper's read-only rule).
@@ -307,8 +454,30 @@ _WRITTEN: dict[str, Written] = {"weights": "training", "isi_parameters": "traini
 
 def population_names(design: LayeredDesign) -> tuple[str, ...]:
     """Population names of ``design``: ``input``, ``hidden1`` ... ``hiddenH``, ``output``."""
-    hidden = len(design.layers) - 2
-    return ("input", *(f"hidden{k}" for k in range(1, hidden + 1)), "output")
+    return _population_names(len(design.layers))
+
+
+def _population_names(depth: int) -> tuple[str, ...]:
+    return ("input", *(f"hidden{k}" for k in range(1, depth - 1)), "output")
+
+
+def _network(b: _Batch) -> Network:
+    """:func:`layered_network` of every design of ``b``."""
+    names = _population_names(len(b.layers))
+    extra = 2 * b.weight_bits if b.family == "imsnn" else np.zeros(b.size)
+    populations = tuple(
+        Population(name, width, simulated=k > 0,
+                   spikes=f"spikes_{name}" if k > 0 and b.spiking else None)
+        for k, (name, width) in enumerate(zip(names, b.layers, strict=True)))
+    projections = tuple(
+        Projection(f"{pre}_to_{post}", pre, post, fan_in=fan_in, fan_out=fan_out,
+                   synapses=fan_in * fan_out, weight_bits=b.weight_bits, extra_bits=extra,
+                   plastic=True, activity=f"synaptic_{post}", component="weights")
+        for (pre, post), (fan_in, fan_out) in zip(itertools.pairwise(names),
+                                                  itertools.pairwise(b.layers), strict=True))
+    components = tuple(MemoryComponent(name, bits, _WRITTEN[name], (), ())
+                       for name, bits in _memory_bits(b).items())
+    return Network(b.family, populations, projections, components)
 
 
 def layered_network(design: LayeredDesign) -> Network:
@@ -320,26 +489,7 @@ def layered_network(design: LayeredDesign) -> Network:
     spiking layers are routed (``spikes`` count keys ``spikes_<population>``); an ANN's
     activations move inside the datapath. Access rules are empty: a layered family's traffic
     is :func:`_traffic`'s."""
-    names = population_names(design)
-    w = float(design.weight_bits)
-    extra = 2 * w if design.family == "imsnn" else 0.0
-
-    def arr(value: float) -> np.ndarray:
-        return np.array([float(value)])
-
-    populations = tuple(
-        Population(name, arr(width), simulated=k > 0,
-                   spikes=f"spikes_{name}" if k > 0 and design.spiking else None)
-        for k, (name, width) in enumerate(zip(names, design.layers, strict=True)))
-    projections = tuple(
-        Projection(f"{pre}_to_{post}", pre, post, fan_in=arr(a), fan_out=arr(b),
-                   synapses=arr(a * b), weight_bits=arr(w), extra_bits=arr(extra), plastic=True,
-                   activity=f"synaptic_{post}", component="weights")
-        for (pre, post), (a, b) in zip(itertools.pairwise(names),
-                                       itertools.pairwise(design.layers), strict=True))
-    components = tuple(MemoryComponent(name, arr(bits), _WRITTEN[name], (), ())
-                       for name, bits in memory_bits(design).items())
-    return Network(design.family, populations, projections, components)
+    return _network(_Batch.of([design]))
 
 
 @dataclass(frozen=True)
@@ -365,9 +515,32 @@ class LayeredPlacement:
         """Spike messages per sample for ``spikes`` per layer (hidden..., output): each spike
         goes to every core holding one of its targets (``ChipMapping.messages``; one message
         where a layer has none on the chip)."""
-        one = np.ones(1)
-        return float(sum(n * float(self.mapping.messages.get(pop.name, one)[0])
-                         for pop, n in zip(self.network.populations[1:], spikes, strict=True)))
+        return float(_messages(self.network, self.mapping, tuple(np.array([n]) for n in spikes))[0])
+
+
+def _messages(net: Network, mapping: ChipMapping, spikes: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Spike messages per sample of every design (:meth:`LayeredPlacement.messages`)."""
+    one = np.ones(net.size)
+    return sum((n * mapping.messages.get(pop.name, one)
+                for pop, n in zip(net.populations[1:], spikes, strict=True)), np.zeros(net.size))
+
+
+def _place(profile: DeviceProfile, b: _Batch) -> tuple[Network, ChipMapping, dict[str, np.ndarray]]:
+    """The mapper on every design of ``b`` (:func:`place_layered`): network, mapping and each
+    component's level index (the outermost where nothing could take it)."""
+    net = _network(b)
+    bits = _memory_bits(b)
+    moved = {name: np.zeros(b.size) for name in bits}
+    for training in (False, True):
+        counts = _estimated(b, DEFAULT_SPIKE_RATE, DEFAULT_MEAN_INTENSITY, training, 128)
+        ops = _operations(profile, b, counts, training)
+        for name, (read, write) in _traffic(b, ops).items():
+            moved[name] = moved[name] + (read + write)
+    density = {name: moved[name] / np.maximum(v, 1.0) for name, v in bits.items()}
+    mapping = map_network(profile, net, density)
+    last = len(profile.memory) - 1
+    level = {name: np.where(idx >= 0, idx, last) for name, idx in mapping.placement.items()}
+    return net, mapping, level
 
 
 def place_layered(profile: DeviceProfile, design: LayeredDesign) -> LayeredPlacement:
@@ -375,35 +548,56 @@ def place_layered(profile: DeviceProfile, design: LayeredDesign) -> LayeredPlace
     (``costmodels._mapping.map_network`` on :func:`layered_network`): memory components packed
     into the levels by access density under the estimated activity, each layer split over
     cores under the per-core neuron, synapse-memory and fan-in limits."""
-    net = layered_network(design)
-    bits = memory_bits(design)
-    moved = {name: 0.0 for name in bits}
-    for training in (False, True):
-        ops = executed_operations(profile, design, estimated_activity(design, training=training),
-                                  training)
-        for name, (read, write) in _traffic(design, ops).items():
-            moved[name] += read + write
-    density = {name: np.array([moved.get(name, 0.0) / max(b, 1.0)]) for name, b in bits.items()}
-    mapping = map_network(profile, net, density)
-    last = len(profile.memory) - 1
-    level = {name: int(idx[0]) if idx[0] >= 0 else last for name, idx in mapping.placement.items()}
-    return LayeredPlacement(level, mapping.used[:, 0], mapping.capacity,
-                            fit_reason(profile, net, mapping, 0), net, mapping)
+    net, mapping, level = _place(profile, _Batch.of([design]))
+    return LayeredPlacement({name: int(v[0]) for name, v in level.items()}, mapping.used[:, 0],
+                            mapping.capacity, fit_reason(profile, net, mapping, 0), net, mapping)
 
 
-def _traffic(design: LayeredDesign, ops: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+def _traffic(b: _Batch, ops: Mapping[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """(read bits, write bits) per sample of each component for the operations ``ops``."""
-    words = 3 if design.family == "imsnn" else 1
+    words = 3 if b.family == "imsnn" else 1
     updates = ops["neuron_active"] + ops["neuron_idle"] + ops["activations"]
-    phi_bits = math.ceil(math.log2(design.timesteps + 1))
-    isi_pre = (design.layers[0] if design.coding == "rate" else 0) + sum(design.layers[1:-1])
+    zero = np.zeros(b.size)
+    isi = b.isi_presynaptic * b.timesteps * b.phi_bits if b.family == "imsnn" else zero
     return {
         "weights": ((ops["synaptic_ops"] * words + ops["macs"] + ops["weight_updates"])
-                    * design.weight_bits, ops["weight_updates"] * design.weight_bits),
-        "neuron_state": (updates * design.state_bits, updates * design.state_bits),
-        "isi_counters": ((isi_pre * design.timesteps * phi_bits,) * 2
-                         if design.family == "imsnn" else (0.0, 0.0)),
+                    * b.weight_bits, ops["weight_updates"] * b.weight_bits),
+        "neuron_state": (updates * b.state_bits, updates * b.state_bits),
+        "isi_counters": (isi, isi),
     }
+
+
+_OPERATIONS = ("synaptic_ops", "macs", "isi_multiplies", "neuron_active", "neuron_idle",
+               "activations", "spikes", "weight_updates")
+
+
+def _operations(profile: DeviceProfile, b: _Batch, activity: _Counts,
+                training: bool) -> dict[str, np.ndarray]:
+    """:func:`executed_operations` of every design of ``b``."""
+    t, zero = b.steps, np.zeros(b.size)
+    neurons = b.neurons
+    ops = dict.fromkeys(_OPERATIONS, zero)
+    if not b.spiking:
+        ops["macs"] = sum(activity.macs, zero)
+        ops["activations"] = neurons
+    elif profile.execution == "dense":
+        static_first = b.coding == "direct"
+        ops["macs"] = sum((s * (1 if k == 0 and static_first else t)
+                           for k, s in enumerate(b.synapses)), zero)
+        ops["neuron_active"] = neurons * t
+    else:
+        ops["synaptic_ops"] = sum(activity.synaptic_events, zero)
+        ops["macs"] = sum(activity.macs, zero)
+        if b.family == "imsnn":
+            ops["isi_multiplies"] = ops["synaptic_ops"]
+        received = ops["synaptic_ops"] + ops["macs"] * t
+        ops["neuron_active"] = np.minimum(neurons * t, received)
+        ops["neuron_idle"] = neurons * t - ops["neuron_active"]
+        ops["spikes"] = sum(activity.spikes, zero)
+    if training:
+        ops["macs"] = ops["macs"] + activity.backward_macs
+        ops["weight_updates"] = activity.weight_updates
+    return ops
 
 
 def executed_operations(profile: DeviceProfile, design: LayeredDesign,
@@ -411,37 +605,109 @@ def executed_operations(profile: DeviceProfile, design: LayeredDesign,
     """Operations per sample the device performs (module docstring): ``synaptic_ops``,
     ``macs``, ``isi_multiplies``, ``neuron_active``, ``neuron_idle``, ``activations``,
     ``spikes``, ``weight_updates``."""
-    n_proj = len(design.layers) - 1
-    for name, values in (("synaptic_events", activity.synaptic_events), ("macs", activity.macs)):
-        if len(values) != n_proj:
-            raise InputError(f"activity: {name} has {len(values)} projections, the design "
-                             f"{list(design.layers)} has {n_proj}")
-    t = design.steps
-    dense = profile.execution == "dense"
-    neurons = sum(design.layers[1:])
-    ops = dict.fromkeys(("synaptic_ops", "macs", "isi_multiplies", "neuron_active",
-                         "neuron_idle", "activations", "spikes", "weight_updates"), 0.0)
-    if not design.spiking:
-        ops["macs"] = float(sum(activity.macs))
-        ops["activations"] = float(neurons)
-    elif dense:
-        static_first = design.coding == "direct"
-        ops["macs"] = float(sum(s * (1 if k == 0 and static_first else t)
-                                for k, s in enumerate(design.synapses)))
-        ops["neuron_active"] = float(neurons * t)
-    else:
-        ops["synaptic_ops"] = float(sum(activity.synaptic_events))
-        ops["macs"] = float(sum(activity.macs))
-        if design.family == "imsnn":
-            ops["isi_multiplies"] = ops["synaptic_ops"]
-        received = ops["synaptic_ops"] + ops["macs"] * t
-        ops["neuron_active"] = float(min(neurons * t, received))
-        ops["neuron_idle"] = float(neurons * t - ops["neuron_active"])
-        ops["spikes"] = float(sum(activity.spikes))
-    if training:
-        ops["macs"] += activity.backward_macs
-        ops["weight_updates"] = activity.weight_updates
-    return ops
+    ops = _operations(profile, _Batch.of([design]), _Counts.of(activity, design), training)
+    return {name: float(v[0]) for name, v in ops.items()}
+
+
+@dataclass(frozen=True)
+class _Phase:
+    """One phase's pricing of a batch: energy ``parts`` (J per design, in the report's order,
+    ``memory_<level>`` only where some design uses the level: :attr:`used` says where),
+    ``total``, wall ``seconds`` and the executed ``ops``."""
+
+    parts: dict[str, np.ndarray]
+    used: dict[str, np.ndarray]
+    total: np.ndarray
+    seconds: np.ndarray
+    ops: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """A batch priced: bytes per component, levels, mapping, both phases, static power."""
+
+    nbytes: dict[str, np.ndarray]
+    level: dict[str, np.ndarray]
+    network: Network
+    mapping: ChipMapping
+    infer: _Phase
+    train: _Phase
+    static_power: np.ndarray
+
+
+def _price(profile: DeviceProfile, b: _Batch, infer: _Counts, train: _Counts) -> _Priced:
+    """Memory, energy per phase and latency of every design of ``b`` (the equations of
+    :func:`price_layered`; sums run in the order of the one-design report, so each design's
+    figures are the same floats whatever the batch)."""
+    net, mapping, level = _place(profile, b)
+    nbytes = {name: np.ceil(bits / 8) for name, bits in _memory_bits(b).items()}
+    e = _energies(profile, b)
+    ev = profile.events
+    e_message = (ev.spike.value if ev.spike else 0.0) + mapping.hops * (
+        ev.spike_hop.value if ev.spike_hop else 0.0)
+    p_static = static_power(profile, mapping.cores)
+    read = np.array([lvl.read.value for lvl in profile.memory])
+    write = np.array([lvl.write.value for lvl in profile.memory])
+    word = np.array([float(lvl.word_bits) for lvl in profile.memory])
+    phases = []
+    for activity, training in ((infer, False), (train, True)):
+        ops = _operations(profile, b, activity, training)
+        messages = np.where(ops["spikes"] > 0, _messages(net, mapping, activity.spikes), 0.0)
+        parts = {
+            "synaptic_ops": ops["synaptic_ops"] * e["synaptic_op"] + ops["isi_multiplies"] * e["multiply"],
+            "macs": ops["macs"] * e["mac"],
+            "neuron_updates": ops["neuron_active"] * e["active"] + ops["neuron_idle"] * e["idle"]
+            + ops["activations"] * e["relu"],
+            "spikes": messages * e_message,
+            "learning": ops["weight_updates"] * e["learn"],
+        }
+        total = sum(parts.values(), np.zeros(b.size))
+        traffic = list(_traffic(b, ops).items())
+        level_bits = [np.zeros(b.size) for _ in profile.memory]
+        used: dict[str, np.ndarray] = {}
+        # a level's energy sums its components in traffic order; levels enter the total in
+        # the order their first component comes (the one-design report's insertion order)
+        for k, (name, (r, w)) in enumerate(traffic):
+            at = level[name]
+            for j in range(len(profile.memory)):
+                level_bits[j] = level_bits[j] + np.where(at == j, r + w, 0.0)
+            first = np.ones(b.size, dtype=bool)
+            for earlier, _ in traffic[:k]:
+                first &= level[earlier] != at
+            energy = (r * read[at] + w * write[at]) / word[at]
+            for later, (r2, w2) in traffic[k + 1:]:
+                there = level[later]
+                energy = energy + np.where(there == at, (r2 * read[there] + w2 * write[there])
+                                           / word[there], 0.0)
+            energy = np.where(first, energy, 0.0)
+            total = total + energy
+            for j, lvl in enumerate(profile.memory):
+                mask = first & (at == j)
+                if mask.any():
+                    key = f"memory_{lvl.name}"
+                    parts[key] = parts.get(key, np.zeros(b.size)) + np.where(mask, energy, 0.0)
+                    used[key] = used.get(key, np.zeros(b.size, dtype=bool)) | mask
+        seconds = _latency(profile, b, ops, np.array(level_bits), mapping, messages)
+        parts["static"] = p_static * seconds
+        total = total + parts["static"]
+        phases.append(_Phase(parts, used, total, seconds, ops))
+    return _Priced(nbytes, level, net, mapping, phases[0], phases[1], p_static)
+
+
+def _latency(profile: DeviceProfile, b: _Batch, ops: Mapping[str, np.ndarray],
+             level_bits: np.ndarray, mapping: ChipMapping, messages: np.ndarray) -> np.ndarray:
+    """Busy seconds per sample by the equation of every family (``costmodels._latency``):
+    synaptic ops, ISI multiplies and MACs at ``timing.synaptic_op``, neuron updates and
+    activations, weight updates and spike hops shared by the cores the mapping uses."""
+    counts = {
+        "synaptic": ops["synaptic_ops"] + ops["isi_multiplies"] + ops["macs"],
+        "inhibitory": np.zeros(b.size),
+        "neuron_active": ops["neuron_active"] + ops["activations"],
+        "neuron_idle": ops["neuron_idle"],
+        "learning": ops["weight_updates"],
+        "timesteps": b.steps,
+    }
+    return latency(profile, counts, level_bits, mapping.cores, messages, mapping.hops)
 
 
 def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
@@ -454,74 +720,87 @@ def price_layered(profile: DeviceProfile, design: LayeredDesign, *,
     """
     infer = infer or estimated_activity(design)
     train = train or estimated_activity(design, training=True)
-    bits = memory_bits(design)
-    nbytes = {k: math.ceil(v / 8) for k, v in bits.items()}
-    packed = place_layered(profile, design)
-    placement = packed.level
-    e_syn, e_mac = synaptic_op_energy(profile, design), mac_energy(profile, design)
-    e_active, e_idle, e_relu = _neuron_energies(profile, design)
-    fl = design.weight_bits == FLOAT_BITS
-    e_mul = (_op(profile, "multiply", design.weight_bits, fl) if _has_tables(profile, "multiply")
-             else e_syn)
-    cores = packed.mapping.cores
-    e_message = (profile.events.spike.value if profile.events.spike else 0.0) + float(
-        packed.mapping.hops[0]) * (profile.events.spike_hop.value if profile.events.spike_hop else 0.0)
-    e_learn = profile.events.learning_update.value if profile.events.learning_update else (
-        sum(_op(profile, op, design.weight_bits, fl) for op in ("multiply", "add", "compare")))
-    p_static = float(static_power(profile, cores)[0])
-    results: dict[str, tuple[dict[str, float], float, dict[str, float]]] = {}
-    for phase, activity in (("infer", infer), ("train", train)):
-        ops = executed_operations(profile, design, activity, phase == "train")
-        messages = packed.messages(activity.spikes) if ops["spikes"] > 0 else 0.0
-        traffic = _traffic(design, ops)
-        parts = {
-            "synaptic_ops": ops["synaptic_ops"] * e_syn + ops["isi_multiplies"] * e_mul,
-            "macs": ops["macs"] * e_mac,
-            "neuron_updates": ops["neuron_active"] * e_active + ops["neuron_idle"] * e_idle
-            + ops["activations"] * e_relu,
-            "spikes": messages * e_message,
-            "learning": ops["weight_updates"] * e_learn,
-        }
-        level_bits = [0.0] * len(profile.memory)
-        for name, (read, write) in traffic.items():
-            lvl = profile.memory[placement[name]]
-            parts[f"memory_{lvl.name}"] = parts.get(f"memory_{lvl.name}", 0.0) + (
-                read * lvl.read.value + write * lvl.write.value) / lvl.word_bits
-            level_bits[placement[name]] += read + write
-        seconds = _latency(profile, design, ops, level_bits, packed.mapping, messages)
-        parts["static"] = p_static * seconds
-        results[phase] = ({"total": sum(parts.values()), **parts}, seconds, ops)
+    priced = _price(profile, _Batch.of([design]), _Counts.of(infer, design),
+                    _Counts.of(train, design))
     names = [lvl.name for lvl in profile.memory]
+    placement = {name: names[int(v[0])] for name, v in priced.level.items()}
+    nbytes = {name: math.ceil(v[0]) for name, v in priced.nbytes.items()}
+    mapping = priced.mapping
+
+    def energy(phase: _Phase) -> dict[str, float]:
+        parts = {k: float(v[0]) for k, v in phase.parts.items()
+                 if k not in phase.used or phase.used[k][0]}
+        return {"total": float(phase.total[0]), **parts}
+
+    p_static = float(priced.static_power[0])
     return LayeredCost(
         profile=profile.id, family=design.family, layers=design.layers,
         activity_source=infer.source if infer.source == train.source else "mixed",
         memory_bytes={"total": sum(nbytes.values()), **nbytes},
-        placement={k: names[v] for k, v in placement.items()},
-        energy_infer_j=results["infer"][0], energy_train_j=results["train"][0],
-        latency_s=results["infer"][1], latency_train_s=results["train"][1],
-        ops_infer=results["infer"][2],
-        figures=_figures(profile, design, {k: names[v] for k, v in placement.items()}),
-        fit_reason=packed.fit_reason,
+        placement=placement,
+        energy_infer_j=energy(priced.infer), energy_train_j=energy(priced.train),
+        latency_s=float(priced.infer.seconds[0]), latency_train_s=float(priced.train.seconds[0]),
+        ops_infer={k: float(v[0]) for k, v in priced.infer.ops.items()},
+        figures=_figures(profile, design, placement),
+        fit_reason=fit_reason(profile, priced.network, mapping, 0),
         memory_levels={
-            lvl.name: {"used_bytes": float(packed.used[j]),
-                       "capacity_bytes": None if math.isinf(packed.capacity[j])
-                       else float(packed.capacity[j])}
+            lvl.name: {"used_bytes": float(mapping.used[j, 0]),
+                       "capacity_bytes": None if math.isinf(mapping.capacity[j])
+                       else float(mapping.capacity[j])}
             for j, lvl in enumerate(profile.memory)},
-        mapping=_mapping_summary(packed, p_static),
+        mapping={
+            "cores": int(mapping.cores[0]),
+            "core_limit": None if math.isinf(mapping.core_limit) else int(mapping.core_limit),
+            "hops_per_spike": float(mapping.hops[0]),
+            "messages_per_spike": {k: float(v[0]) for k, v in mapping.messages.items()},
+            "static_power_w": p_static,
+            "family": priced.network.family,
+        },
     )
 
 
-def _mapping_summary(packed: LayeredPlacement, p_static: float) -> dict[str, Any]:
-    """The ``mapping`` JSON of a layered design (the keys of the STDP family's)."""
-    m = packed.mapping
-    return {
-        "cores": packed.cores,
-        "core_limit": None if math.isinf(m.core_limit) else int(m.core_limit),
-        "hops_per_spike": float(m.hops[0]),
-        "messages_per_spike": {k: float(v[0]) for k, v in m.messages.items()},
-        "static_power_w": p_static,
-        "family": packed.network.family,
-    }
+def price_layered_many(profile: DeviceProfile, designs: Sequence[LayeredDesign], *,
+                       spike_rate: float = DEFAULT_SPIKE_RATE,
+                       mean_intensity: float = DEFAULT_MEAN_INTENSITY) -> pd.DataFrame:
+    """Price many layered designs at once with :func:`estimated_activity` (the pre-screen).
+
+    Designs are priced in groups of one family, coding and depth, each group vectorised;
+    every figure equals :func:`price_layered`'s for the same design and activity. Returns one
+    row per design, in order: ``memory_total`` and ``memory_<component>`` (bytes), ``fits``
+    (the mapper and the device's precision and neuron limits: :func:`check_limits`'s verdict),
+    ``cores``, ``energy_infer_total`` and ``energy_train_total`` (J per sample), ``latency_s``
+    and ``latency_train_s`` (s per sample).
+    """
+    _check_rate(spike_rate)
+    groups: dict[tuple[str, str, int], list[int]] = {}
+    for i, design in enumerate(designs):
+        groups.setdefault((design.family, design.coding, len(design.layers)), []).append(i)
+    columns: dict[str, np.ndarray] = {}
+    n = len(designs)
+
+    def put(name: str, rows: list[int], values: np.ndarray) -> None:
+        columns.setdefault(name, np.zeros(n, dtype=values.dtype))[rows] = values
+
+    limits = profile.limits
+    for rows in groups.values():
+        b = _Batch.of([designs[i] for i in rows])
+        priced = _price(profile, b, *(_estimated(b, spike_rate, mean_intensity, training, 128)
+                                      for training in (False, True)))
+        put("memory_total", rows, sum(priced.nbytes.values(), np.zeros(b.size)))
+        for name, values in priced.nbytes.items():
+            put(f"memory_{name}", rows, values)
+        fits = priced.mapping.fits.copy()
+        if limits.weight_bits:
+            fits &= (b.weight_bits >= limits.weight_bits[0]) & (b.weight_bits <= limits.weight_bits[1])
+        if limits.max_neurons is not None:
+            fits &= b.neurons <= limits.max_neurons
+        put("fits", rows, fits)
+        put("cores", rows, priced.mapping.cores)
+        put("energy_infer_total", rows, priced.infer.total)
+        put("energy_train_total", rows, priced.train.total)
+        put("latency_s", rows, priced.infer.seconds)
+        put("latency_train_s", rows, priced.train.seconds)
+    return pd.DataFrame(columns, index=pd.RangeIndex(n))
 
 
 def _figures(profile: DeviceProfile, design: LayeredDesign,
@@ -559,24 +838,6 @@ def _figures(profile: DeviceProfile, design: LayeredDesign,
         fields[component] = given(f"memory.{level}.capacity")
     return {component: [_record(profile, name, table[name]) for name in names]
             for component, names in fields.items()}
-
-
-def _latency(profile: DeviceProfile, design: LayeredDesign, ops: dict[str, float],
-             level_bits: list[float], mapping: ChipMapping, messages: float) -> float:
-    """Busy seconds per sample by the equation of every family (``costmodels._latency``):
-    synaptic ops, ISI multiplies and MACs at ``timing.synaptic_op``, neuron updates and
-    activations, weight updates and spike hops shared by the cores the mapping uses."""
-    counts = {
-        "synaptic": np.array([ops["synaptic_ops"] + ops["isi_multiplies"] + ops["macs"]]),
-        "inhibitory": np.zeros(1),
-        "neuron_active": np.array([ops["neuron_active"] + ops["activations"]]),
-        "neuron_idle": np.array([ops["neuron_idle"]]),
-        "learning": np.array([ops["weight_updates"]]),
-        "timesteps": np.array([float(design.steps)]),
-    }
-    bits = np.array(level_bits)[:, None]
-    return float(latency(profile, counts, bits, mapping.cores, np.array([messages]),
-                         mapping.hops)[0])
 
 
 def break_even_spike_rate(profile: DeviceProfile, design: LayeredDesign, *,

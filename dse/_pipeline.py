@@ -643,33 +643,31 @@ class RealModels:
     ) -> dict[str, np.ndarray]:
         """``estimate`` and ``limits`` of many candidates (see ``Models.estimate_many``; the
         values equal ``estimate``'s). STDP networks are priced at once by
-        ``costmodels.estimate_many`` (one call per input rate and profile corner; its ``fits``
-        column is ``check_limits``'s verdict: the mapper and the device limits, vectorised).
-        A layered family's design is priced by ``price_layered``, which prices one design at a
-        time: once per distinct design of the batch, without the ranges and the ANN twin
+        ``costmodels.estimate_many`` (one call per input rate and profile corner), layered
+        families by ``costmodels.price_layered_many`` (one call per profile corner; the floats
+        of ``price_layered``); each one's ``fits`` column is ``check_limits``'s verdict: the
+        mapper and the device limits, vectorised. Without the ranges and the ANN twin
         ``estimate`` adds."""
         import pandas as pd
 
-        from costmodels import SNNDesign, corners, estimate_many
+        from costmodels import SNNDesign, corners, estimate_many, price_layered_many
 
         sides = {"": profile} | ({"_high": corners(profile).high} if high else {})
         keys = [*COST_KEYS, *(f"{k}_high" for k in COST_KEYS[1:] if high)]
         out = {key: np.zeros(len(candidates)) for key in keys}
         out["fits"] = np.ones(len(candidates), dtype=bool)
+        columns = ("memory_total", "energy_infer_total", "energy_train_total", "latency_s")
         stdp = [i for i, c in enumerate(candidates) if not _layered(c)]
-        layered: dict[str, tuple[dict[str, float], bool]] = {}
-        for i in sorted(set(range(len(candidates))) - set(stdp)):
-            name = canonical_json(candidates[i])
-            if name not in layered:
-                design = self._design(candidates[i], dataset)
-                pricing = self._estimated_pricing(candidates[i], design, dataset)
-                values = {key + side: value for side, p in sides.items()
-                          for key, value in cost_values(pricing(p).to_dict()).items()}
-                layered[name] = values, not self.limits(candidates[i], profile, dataset)
-            costs, fitting = layered[name]
-            for key in keys:
-                out[key][i] = costs[key]
-            out["fits"][i] = fitting
+        layered = np.array(sorted(set(range(len(candidates))) - set(stdp)), dtype=int)
+        if layered.size:
+            designs = [self._design(candidates[i], dataset) for i in layered]
+            for side, p in sides.items():
+                priced = price_layered_many(p, designs, mean_intensity=dataset.mean_intensity)
+                for key, column in zip(COST_KEYS, columns, strict=True):
+                    if key + side in out:
+                        out[key + side][layered] = priced[column].to_numpy()
+                if side == "":
+                    out["fits"][layered] = priced["fits"].to_numpy(dtype=bool)
         if not stdp:
             return out
         names = _fields(SNNDesign) - {"inputs"}
@@ -682,9 +680,7 @@ class RealModels:
             for side, p in sides.items():
                 priced = estimate_many(frame.iloc[rows], p, mean_intensity=dataset.mean_intensity,
                                        max_rate_hz=float(rate))
-                for key, column in zip(COST_KEYS, ("memory_total", "energy_infer_total",
-                                                    "energy_train_total", "latency_s"),
-                                       strict=True):
+                for key, column in zip(COST_KEYS, columns, strict=True):
                     if key + side in out:
                         out[key + side][rows_of[rows]] = priced[column].to_numpy()
                 if side == "":
