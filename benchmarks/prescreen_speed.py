@@ -3,7 +3,7 @@
 Issue 13: the pre-screen priced proposals one by one (``RealModels.estimate``: the full cost
 report with its ranges and the ANN twin, per design). Now every engine's batch is priced at
 once (``dse._pipeline.prepare_many`` over ``RealModels.estimate_many``: STDP networks
-vectorised by ``costmodels.estimate_many``, layered families one pricing per distinct design),
+vectorised by ``costmodels.estimate_many``, layered families by ``price_layered_many``),
 and only the designs it rejects are priced again in full, for the breakdown their records
 store. The designs are drawn from the default space, with ``family`` fixed to ``stdp`` or all
 five, on ``generic_asic_45nm`` with the digits dataset, without budgets and with budgets

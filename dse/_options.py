@@ -49,7 +49,7 @@ class ExploreOptions:
     train_energy_budget: str | None = None
     latency_budget: str | None = None
     objectives: str = DEFAULT_OBJECTIVES
-    engine: str = "nsga2"
+    engine: str = "guided"
     sampler: str = "nsga2"
     storage: str | None = None
     evaluations: int = DEFAULT_EVALUATIONS

@@ -199,8 +199,10 @@ def explore_command(
                           "energy-train, latency, recent-accuracy, previous-accuracy.")
     ] = DEFAULTS.objectives,
     engine: Annotated[
-        choice.Engine, typer.Option(help="Search engine (grid when the space is no larger than "
-                                    "--evaluations).")
+        choice.Engine, typer.Option(help="Search engine: guided prices every candidate with "
+                                    "the cost model and simulates where the front can move "
+                                    "(docs/search.md); grid when the space is no larger than "
+                                    "--evaluations.")
     ] = DEFAULTS.engine,
     sampler: Annotated[choice.Sampler, typer.Option(help="Optuna sampler.")] = DEFAULTS.sampler,
     storage: Annotated[

@@ -176,9 +176,11 @@ def space_file(directory: Path) -> Path:
 
 def options(directory: Path, name: str = "run", **overrides: Any) -> ExploreOptions:
     """Fast exploration options on the small space: 24 evaluations, 1 worker, no shared
-    cache, run directory ``directory/name``."""
+    cache, run directory ``directory/name``; engine ``nsga2`` (these tests check the pipeline's
+    mechanics, written against it; the default engine is tested on its own)."""
     values: dict[str, Any] = {
         "space": space_file(directory),
+        "engine": "nsga2",
         "evaluations": 24,
         "workers": 1,
         "out": directory / name,

@@ -128,12 +128,13 @@ def test_optuna_study_loads_with_load_study(tmp_path: Path) -> None:
 
 
 def test_guided_engine_through_the_real_pipeline(tmp_path: Path) -> None:
+    """The default engine (no ``--engine``)."""
     out = tmp_path / "run"
     code = main(["explore", "--space", _space(tmp_path), "--evaluations", "10", "--out", str(out),
-                 "--engine", "guided", "--memory-budget", "4KiB", *FAST])
+                 "--memory-budget", "4KiB", *FAST])
     assert code in (0, 3)
     run, records = load_run(out)
-    assert run["engine"] == "guided" and len(records) == 10
+    assert run["engine"] == run["engine_requested"] == "guided" and len(records) == 10
     assert not any(r["prescreened"] for r in records)     # the engine knew the estimates
 
 
