@@ -303,9 +303,9 @@ def estimator(ctx: EvalContext, objectives: Sequence[Objective]) -> Estimator:
         F = np.column_stack(
             [np.full(n, np.nan) if o.maximise else values[o.key] for o in objectives]
         ).reshape(n, len(objectives))
-        G = np.column_stack([values[b.key] - b.value for b in ctx.budgets]).reshape(
-            n, len(ctx.budgets)
-        )
+        G = np.zeros((n, len(ctx.budgets)))      # no budgets: no constraint columns
+        for j, b in enumerate(ctx.budgets):
+            G[:, j] = values[b.key] - b.value
         return Estimates(F, G, screened)
 
     return estimate

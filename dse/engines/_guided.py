@@ -6,7 +6,9 @@ before anything is simulated: the whole space when it is discrete and at most
 :data:`POOL_LIMIT` designs, otherwise :data:`POOL_SAMPLE` uniform draws, refreshed every batch
 with new draws and the neighbours of the designs that joined the front. Candidates the
 evaluation would reject without simulating (``Estimates.screened``: device limits, estimated
-cost over a pre-screened budget) are never proposed.
+cost over a pre-screened budget) are never proposed, unless the pre-screen rejects every one:
+then the least infeasible are (their evaluation prices them without simulating), so that the
+run can report how far the budgets are out of reach.
 
 Each batch:
 
@@ -233,12 +235,26 @@ class GuidedEngine(Engine):
         self._grow_pool()
         open_ = np.flatnonzero(~self._proposed & ~self._screened)
         if open_.size == 0:
-            return []
+            return self._least_infeasible() if self._screened.all() else []
         k = min(self.batch_size, open_.size)
         if self._usable().size < INITIAL_DESIGNS:
             chosen = self._spread(open_, k)
         else:
             chosen = self._acquire(open_, k)
+        self._proposed[chosen] = True
+        return [dict(self._pool[i]) for i in chosen]
+
+    def _least_infeasible(self) -> list[Candidate]:
+        """When the pre-screen rejects every candidate, the ones closest to the budgets (sum of
+        the estimated excesses, each over its column's range), so that the run can say how far
+        off the budgets are: their evaluation prices them, it simulates nothing."""
+        rest = np.flatnonzero(~self._proposed)
+        if rest.size == 0:
+            return []
+        G = np.where(np.isfinite(self._est_G), self._est_G, 0.0)
+        span = G.max(axis=0) - G.min(axis=0) if G.shape[0] else np.ones(G.shape[1])
+        excess = (np.maximum(G[rest], 0.0) / np.where(span > 0, span, 1.0)).sum(axis=1)
+        chosen = rest[np.argsort(excess, kind="stable")[:self.batch_size]]
         self._proposed[chosen] = True
         return [dict(self._pool[i]) for i in chosen]
 

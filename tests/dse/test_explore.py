@@ -238,6 +238,12 @@ def test_guided_engine_proposes_nothing_the_prescreen_rejects(tmp_path: Path) ->
     assert comparable(again.evaluations) == comparable(guided.evaluations)
 
 
+def test_guided_engine_runs_without_budgets(tmp_path: Path) -> None:
+    """No budget: the estimates carry no constraint column (was a crash before the first batch)."""
+    result = explore(options(tmp_path, engine="guided", evaluations=10), models=FakeModels())
+    assert result.run["engine"] == "guided" and len(result.evaluations) == 10
+
+
 def test_estimator_matches_the_prescreen(tmp_path: Path) -> None:
     """The estimates the engines get are the pre-screen's, for every design of the space."""
     import numpy as np

@@ -124,3 +124,18 @@ def test_first_batch_prefers_designs_few_others_undercut_in_cost() -> None:
     undercut = [int((pool <= row).all(axis=1).sum()) - 1 for row in costs]
     assert undercut[0] == 0
     assert np.mean(undercut) < np.mean([(pool <= row).all(axis=1).sum() - 1 for row in pool])
+
+
+def test_when_every_design_is_screened_the_least_infeasible_come_first() -> None:
+    """Nothing can meet the budget: the engine proposes the designs closest to it (their
+    evaluation prices them, it simulates nothing), so the run can say how far off it is."""
+    def over_budget(candidates: list[dict[str, Any]]) -> Estimates:
+        estimates = toy_estimator(candidates)
+        G = estimates.G + 1e9
+        return Estimates(estimates.F, G, np.ones(len(candidates), dtype=bool))
+
+    engine = make(0, estimator=over_budget)
+    batch = engine.ask()
+    excess = [toy_objectives(c)[1][0] for c in batch]
+    every = sorted(toy_objectives(c)[1][0] for c in toy_space().enumerate())
+    assert sorted(excess) == every[:len(batch)]
