@@ -8,7 +8,8 @@ loaded machine (the 1-min load average is recorded beside it):
 1. **Compute threads.** One evaluation of a surrogate (layered, NumPy matmul) design and of an
    STDP design on digits (1,000 training / 400 test samples), warm, with OpenBLAS's default
    thread count and with 1 (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``): process CPU, wall,
-   and the CPU of the process's threads other than the main one (``/proc/PID/task``).
+   and the CPU of the process's threads other than the main one (``/proc/PID/task``); then the
+   surrogate design in two processes at once, as two workers on one machine run.
 2. **numba's cache in a fresh process.** A tiny simulation in a fresh process, with the
    project's compiled-kernel cache and with an empty one (``NUMBA_CACHE_DIR``).
 3. **A fresh process's first evaluation.** The STDP design's first and second evaluation in one
@@ -88,6 +89,23 @@ def _python(code: str, *args: str, env: dict[str, str | None] | None = None) -> 
                           ).stdout.strip().splitlines()[-1]
 
 
+def _pair(design: str, env: dict[str, str | None]) -> list[dict[str, float]]:
+    """The warm evaluation of ``design`` in two fresh processes started together (two workers
+    on one machine), each's figures."""
+    changed = dict(os.environ)
+    for name, value in env.items():
+        if value is None:
+            changed.pop(name, None)
+        else:
+            changed[name] = value
+    both = [subprocess.Popen([sys.executable, "-c", _EVALUATE, design], cwd=ROOT, env=changed,
+                             stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [process.communicate()[0] for process in both]
+    if any(process.returncode for process in both):
+        raise RuntimeError(f"an evaluation of {design} failed")
+    return [json.loads(out.strip().splitlines()[-1])[1] for out in outs]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-record", action="store_true", help="print only")
@@ -104,6 +122,10 @@ def main() -> None:
                 first_second = (first, warm)
             rows.append(f"| {design}, warm | {label} | {warm['cpu']:.2f} | {warm['wall']:.2f} "
                         f"| {warm['helpers']:.2f} |")
+    for label, env in ((f"OpenBLAS default ({os.cpu_count()})", default), ("1", one)):
+        pair = _pair("surrogate", env)
+        cells = [" / ".join(f"{r[key]:.2f}" for r in pair) for key in ("cpu", "wall", "helpers")]
+        rows.append(f"| surrogate, warm, 2 processes at once | {label} | {' | '.join(cells)} |")
     cached = float(_python(_TINY))
     with tempfile.TemporaryDirectory() as empty:
         compiled = float(_python(_TINY, env={"NUMBA_CACHE_DIR": empty}))

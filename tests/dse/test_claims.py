@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,19 +44,23 @@ def _claim_all(url: str, owner: str, out: multiprocessing.Queue) -> None:
     out.put(mine)
 
 
-def test_racing_processes_claim_each_design_exactly_once(store_url: str) -> None:
-    queue = _queue(store_url, "poster")
-    queue.post(0, [(n, _prepared(n)) for n in range(200)])
+def _race(url: str, claim: Callable[[str, str, multiprocessing.Queue], None]) -> list[str]:
+    """Run ``claim`` in 4 processes at once (owners w0..w3); every key they claimed."""
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
-    racers = [context.Process(target=_claim_all, args=(store_url, f"w{i}", out))
-              for i in range(4)]
+    racers = [context.Process(target=claim, args=(url, f"w{i}", out)) for i in range(4)]
     for racer in racers:
         racer.start()
     claims = [out.get(timeout=120) for _ in racers]
     for racer in racers:
         racer.join()
-    everything = [key for keys in claims for key in keys]
+    return [key for keys in claims for key in keys]
+
+
+def test_racing_processes_claim_each_design_exactly_once(store_url: str) -> None:
+    queue = _queue(store_url, "poster")
+    queue.post(0, [(n, _prepared(n)) for n in range(200)])
+    everything = _race(store_url, _claim_all)
     assert sorted(everything) == [f"key{n:04d}" for n in range(200)]
     assert all(running.owner.startswith("w") for running in queue.running())
 
@@ -150,14 +155,5 @@ def _reserve_all(url: str, owner: str, out: multiprocessing.Queue) -> None:
 def test_racing_processes_never_claim_more_places_than_the_cap(store_url: str) -> None:
     queue = _queue(store_url, "poster")
     queue.post(0, [(n, _prepared(n)) for n in range(0, 40, 2)])  # half posted, half not
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    racers = [context.Process(target=_reserve_all, args=(store_url, f"w{i}", out))
-              for i in range(4)]
-    for racer in racers:
-        racer.start()
-    claims = [out.get(timeout=120) for _ in racers]
-    for racer in racers:
-        racer.join()
-    everything = [key for keys in claims for key in keys]
+    everything = _race(store_url, _reserve_all)
     assert len(everything) == len(set(everything)) == 10
