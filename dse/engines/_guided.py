@@ -301,17 +301,31 @@ class GuidedEngine(Engine):
         count -= likely[subset]                     # a design does not dominate itself
         return 1.0 / (1.0 + np.maximum(count, 0.0))
 
+    def _spread_space(self) -> NDArray[np.float64]:
+        """Where the first batch is spread: the estimated costs (log10 where they span more
+        than a decade), the axes the hypervolume is measured on; the encoded parameters where
+        no cost is estimated."""
+        columns = np.flatnonzero(np.all(np.isfinite(self._est_F), axis=0))
+        if columns.size == 0:
+            return self._X
+        return np.column_stack([np.log10(np.maximum(self._est_F[:, j], 1e-300))
+                                if _log_axis(self._est_F[:, j]) else self._est_F[:, j]
+                                for j in columns])
+
     def _spread(self, open_: NDArray[np.int64], k: int) -> list[int]:
-        """``k`` candidates far apart in the encoded parameters and likely on the front: greedy
-        farthest point, each distance weighted by the candidate's :meth:`_front_prior`."""
+        """``k`` candidates far apart in estimated cost (:meth:`_spread_space`) and likely on
+        the front: greedy farthest point, each distance weighted by the candidate's
+        :meth:`_front_prior`, so the batch covers the cost range with the designs few others
+        undercut at each cost."""
         subset = (open_ if open_.size <= SPREAD_SUBSET
                   else self._rng.choice(open_, SPREAD_SUBSET, replace=False))
         prior = self._front_prior(subset)
-        X = self._X[subset]
+        space = self._spread_space()
+        X = space[subset]
         span = X.max(axis=0) - X.min(axis=0)
         X = (X - X.min(axis=0)) / np.where(span > 0, span, 1.0)
-        told = self._X[self._told] if self._told else np.zeros((0, X.shape[1]))
-        told = (told - self._X[subset].min(axis=0)) / np.where(span > 0, span, 1.0)
+        told = space[self._told] if self._told else np.zeros((0, X.shape[1]))
+        told = (told - space[subset].min(axis=0)) / np.where(span > 0, span, 1.0)
         if told.shape[0]:
             distance = np.min(np.linalg.norm(X[:, None, :] - told[None, :, :], axis=2), axis=1)
             first = int(np.argmax(distance * prior))
@@ -375,7 +389,8 @@ class GuidedEngine(Engine):
         front_n, P_n, S_n = (front - low) / scale, (P - low) / scale, S / scale
         # 4. values, then the believer batch
         values = self._values(front_n, P_n, S_n, predicted, ref) * feasible
-        return self._believer_batch(open_, values, feasible, front_n, P_n, S_n, predicted, ref, k)
+        return self._believer_batch(open_, values, feasible, front_n, P_n, S_n, predicted, ref, k,
+                                    scale)
 
     def _values(self, front: NDArray[np.float64], P: NDArray[np.float64], S: NDArray[np.float64],
                 predicted: NDArray[np.bool_], ref: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -393,14 +408,34 @@ class GuidedEngine(Engine):
             values[hopeful] = improvement(front, P - OPTIMISM * S * predicted, ref)
         return values
 
+    def _believe(self, leader: int, live: NDArray[np.int64], S: NDArray[np.float64],
+                 predicted: NDArray[np.bool_], scale: NDArray[np.float64]) -> None:
+        """Kriging believer (Ginsbourger, Le Riche and Carraro, 2010): condition the accuracy
+        GP on a measurement of ``leader`` at its mean; the mean does not move, the predictive
+        variance of the ``live`` candidates drops by cov(x, leader)^2 / var(leader). In place
+        on the normalised spread ``S``; only with one predicted objective and a GP."""
+        if predicted.sum() != 1:
+            return
+        u = int(np.flatnonzero(predicted)[0])
+        cov = self._accuracy_model.covariance(live, leader)
+        if cov is None or live.size == 0:
+            return
+        c = cov[:, 0] / scale[u] ** 2
+        var = S[live, u] ** 2 - c ** 2 / max(float(S[leader, u]) ** 2, 1e-300)
+        S[live, u] = np.sqrt(np.maximum(var, 0.0))
+
     def _believer_batch(self, open_: NDArray[np.int64], values: NDArray[np.float64],
                         feasible: NDArray[np.float64], front: NDArray[np.float64],
                         P: NDArray[np.float64], S: NDArray[np.float64],
-                        predicted: NDArray[np.bool_], ref: NDArray[np.float64], k: int) -> list[int]:
-        """Lazy greedy: take the leader, add its predicted point to the front, repeat. Values
-        only shrink as the front grows, so after each pick only the leaders by their last value
-        are recomputed (:data:`RECOMPUTE` at a time, vectorised) until one still leads. Slots no
-        candidate can improve are filled with random open candidates."""
+                        predicted: NDArray[np.bool_], ref: NDArray[np.float64], k: int,
+                        scale: NDArray[np.float64]) -> list[int]:
+        """Lazy greedy: take the leader, believe it (its predicted point joins the front and,
+        with a Gaussian process, the spread of the others shrinks as if its mean had been
+        measured), repeat. Values only shrink as the front grows and the spread narrows (the
+        improvement is convex in the error), so after each pick only the leaders by their last
+        value are recomputed (:data:`RECOMPUTE` at a time, vectorised) until one still leads.
+        Slots no candidate can improve are filled with random open candidates."""
+        S = S.copy()
         bound = values.copy()                      # an upper bound on each candidate's value
         fresh = np.ones(len(values), dtype=bool)   # bound is the value for the current front
         chosen: list[int] = []
@@ -415,6 +450,7 @@ class GuidedEngine(Engine):
                 fresh[:] = False
                 if feasible[leader] >= 0.5:
                     front = _nondominated(np.vstack([front, P[leader]]))
+                self._believe(int(leader), np.flatnonzero(bound > 0), S, predicted, scale)
                 continue
             stale = order[:RECOMPUTE][~fresh[order[:RECOMPUTE]] & (bound[order[:RECOMPUTE]] > 0)]
             bound[stale] = self._values(front, P[stale], S[stale], predicted, ref) * feasible[stale]

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.linalg import cho_solve  # type: ignore[import-untyped]
 from sklearn.ensemble import ExtraTreesRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -132,6 +133,7 @@ class GaussianProcess:
         self._span = np.ones(0)
         self._centre = np.zeros(0)
         self._scale = np.ones(0)
+        self._last = np.zeros((0, 0))
 
     def fit(self, X: NDArray[np.float64], Y: NDArray[np.float64]) -> None:
         """Fit on ``X`` ``(n, p)`` and targets ``Y`` ``(n, k)`` (n >= 2)."""
@@ -159,10 +161,23 @@ class GaussianProcess:
         if not self._models:
             raise RuntimeError("fit() the surrogate before predict()")
         Z = (X - self._low) / self._span
+        self._last = Z
         out = [model.predict(Z, return_std=True) for model in self._models]
         mean = np.column_stack([m for m, _ in out]) * self._scale + self._centre
         std = np.column_stack([s for _, s in out]) * self._scale
         return mean, std
+
+    def covariance(self, rows: NDArray[np.int64], i: int) -> NDArray[np.float64]:
+        """Posterior covariance of the latent function (target units, noise excluded) between
+        ``rows`` of the last :meth:`predict` and its row ``i``, ``(len(rows), k)``:
+        ``k(x, x_i) - k(x, X) (K + noise)^-1 k(X, x_i)``."""
+        Z = self._last
+        out = []
+        for model in self._models:
+            weights = cho_solve((model.L_, True), model.kernel_(model.X_train_, Z[i:i + 1])[:, 0])
+            out.append(model.kernel_(Z[rows], Z[i:i + 1])[:, 0]
+                       - model.kernel_(Z[rows], model.X_train_) @ weights)
+        return np.column_stack(out) * self._scale ** 2
 
 
 class AccuracySurrogate:
@@ -181,3 +196,8 @@ class AccuracySurrogate:
     def predict(self, X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Mean and standard deviation, each ``(n, k)``, of the model last fitted."""
         return self._model.predict(X)
+
+    def covariance(self, rows: NDArray[np.int64], i: int) -> NDArray[np.float64] | None:
+        """The GP's :meth:`GaussianProcess.covariance` after its last predict; None for the
+        forest (no joint posterior: the believer then only moves the front)."""
+        return self._model.covariance(rows, i) if self._model is self._gp else None

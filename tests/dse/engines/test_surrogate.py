@@ -49,3 +49,21 @@ def test_accuracy_surrogate_switches_to_the_forest_beyond_the_gp_limit(
     model.fit(*noisy_data(21))
     assert isinstance(model._model, Surrogate)
     assert model.predict(noisy_data(3)[0])[0].shape == (3, 1)
+
+
+def test_gp_covariance_is_the_posterior_covariance_of_the_latent_function() -> None:
+    """What the Kriging believer conditions on: the off-diagonal of scikit-learn's posterior
+    covariance (noise only on the diagonal), in target units."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, (30, 2))
+    Y = (np.sin(4 * X[:, 0]) + X[:, 1] + rng.normal(0, 0.1, 30))[:, None] * 5.0
+    gp = GaussianProcess(0)
+    gp.fit(X, Y)
+    Xq = rng.uniform(0, 1, (12, 2))
+    gp.predict(Xq)
+    rows = np.array([0, 3, 7, 11])
+    mine = gp.covariance(rows, 5)[:, 0]
+    model = gp._models[0]
+    _, cov = model.predict((Xq - gp._low) / gp._span, return_cov=True)
+    expected = cov[rows, 5] * gp._scale[0] ** 2
+    np.testing.assert_allclose(mine, expected, rtol=1e-6, atol=1e-9)
