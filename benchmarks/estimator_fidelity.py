@@ -22,7 +22,11 @@ rules whose behaviour it changes (the records it invalidates are dropped from th
 Usage::
 
     python benchmarks/estimator_fidelity.py [--datasets digits,fashion-mnist] [--designs 60]
-        [--fit] [--no-append]
+        [--sets fit,eval] [--fit] [--no-append]
+
+Simulating takes about 2 CPU-hours (Fashion-MNIST is the bulk); processes with different
+``--datasets`` or ``--sets`` fill the cache in parallel, and a run whose designs are all
+cached takes seconds.
 
 Targets (issue 8): total energy ratio within 0.75..1.25 at the median and 0.5..1.5 at the
 5th/95th percentile on every profile; 0 false rejections.
@@ -31,6 +35,7 @@ Targets (issue 8): total energy ratio within 0.75..1.25 at the median and 0.5..1
 from __future__ import annotations
 
 import argparse
+import fcntl
 import functools
 import hashlib
 import json
@@ -121,11 +126,10 @@ def _key(dataset: str, candidate: dict[str, Any], seed: int) -> str:
 
 
 def simulate_all(dataset: str, candidates: list[dict[str, Any]], seed: int) -> list[dict]:
-    """Simulation records of ``candidates`` (cached on disk)."""
+    """Simulation records of ``candidates`` (cached on disk; several processes may fill one
+    cache file: each new record is merged into the file under an exclusive lock)."""
     path = DATA / f"estimator_fidelity_{dataset}.json"
-    cache = json.loads(path.read_text()) if path.exists() else {}
-    cache = {k: v for k, v in cache.items()  # drop records of a simulator that behaves otherwise
-             if json.loads(k)["sim"] == sim_fingerprint(v["candidate"]["rule"], dataset)}
+    cache = _update_cache(path, {})
     data = sim.load_dataset(dataset)
     records = []
     for i, candidate in enumerate(candidates):
@@ -136,17 +140,33 @@ def simulate_all(dataset: str, candidates: list[dict[str, Any]], seed: int) -> l
                                    test_samples=TEST_SAMPLES,
                                    rounding="stochastic", seed=seed + i, **candidate)
             result = sim.run(config).to_dict()
-            cache[key] = {"candidate": candidate, "dataset": dataset,
-                          "inputs": int(data.n_inputs),
-                          "mean_intensity": float(data.mean_intensity),
-                          "max_rate_hz": float(sim.input_rate_hz(
-                              data.mean_intensity, data.n_inputs, data.peak_intensity)),
-                          "activity": result["activity"], "accuracy": result["accuracy"]}
-            path.write_text(json.dumps(cache, indent=0, sort_keys=True))
+            record_ = {"candidate": candidate, "dataset": dataset,
+                       "inputs": int(data.n_inputs),
+                       "mean_intensity": float(data.mean_intensity),
+                       "max_rate_hz": float(sim.input_rate_hz(
+                           data.mean_intensity, data.n_inputs, data.peak_intensity)),
+                       "activity": result["activity"], "accuracy": result["accuracy"]}
+            cache = _update_cache(path, {key: record_})
             print(f"  {dataset} {i + 1}/{len(candidates)} {candidate['neurons']} neurons "
                   f"{time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
         records.append(cache[key])
     return records
+
+
+def _update_cache(path: Path, new: dict[str, dict]) -> dict[str, dict]:
+    """The cache in ``path`` with ``new`` merged in and written back (under an exclusive
+    ``fcntl`` lock on ``path``.lock), without the records of a simulator that now behaves
+    otherwise for their rule (``sim_fingerprint``)."""
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cache = json.loads(path.read_text()) if path.exists() else {}
+        cache = {k: v for k, v in (cache | new).items()
+                 if json.loads(k)["sim"] == sim_fingerprint(v["candidate"]["rule"], v["dataset"])}
+        if new:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(cache, indent=0, sort_keys=True))
+            tmp.replace(path)
+        return cache
 
 
 def design_of(rec: dict) -> SNNDesign:
@@ -270,6 +290,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="digits,fashion-mnist")
     parser.add_argument("--designs", type=int, default=60, help="designs per dataset and set")
+    parser.add_argument("--sets", default="fit,eval",
+                        help="design sets to simulate (e.g. one per process to fill the cache "
+                             "in parallel; the tables need both)")
     parser.add_argument("--fit", action="store_true", help="refit costmodels/_fitted.py")
     parser.add_argument("--no-append", action="store_true", help="Do not write RESULTS.md.")
     args = parser.parse_args()
@@ -285,8 +308,11 @@ def main() -> None:
         print(f"skipped (dataset files not found): {', '.join(skipped)}", file=sys.stderr)
     sets: dict[str, dict[str, list[dict]]] = {
         ds: {which: simulate_all(ds, draw_designs(args.designs, seed), seed)
-             for which, seed in SEEDS.items()}
+             for which, seed in SEEDS.items() if which in args.sets.split(",")}
         for ds in datasets}
+    if set(SEEDS) - set(args.sets.split(",")):
+        print("simulated the sets asked for; the tables need --sets fit,eval", file=sys.stderr)
+        return
     if args.fit:
         path = Path(__file__).parent.parent / "costmodels" / "_fitted.py"
         fit_activity_model([r for ds in datasets for r in sets[ds]["fit"]], path)
