@@ -88,7 +88,8 @@ class Activity:
         """Counts estimated from dataset statistics and the documented assumptions above.
 
         ``mean_intensity``: mean pixel value in [0, 1] (MNIST 0.1307); ``max_rate_hz``: Poisson
-        rate of a white pixel (D&C 63.75 Hz).
+        rate of a white pixel, Hz (the simulator's input-drive rule, ``sim.input_rate_hz``:
+        127.5 Hz on MNIST's statistics).
         """
         counts = estimate_counts(DesignArrays.from_designs([design]), mean_intensity=mean_intensity,
                                  max_rate_hz=max_rate_hz, training=training)

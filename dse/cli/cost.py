@@ -20,7 +20,7 @@ from rich.table import Table
 
 from dse.cli import _choices as choice
 from dse.cli._app import app, stderr, stdout
-from snn_dse.domains import DC_MAX_RATE_HZ, MNIST_MEAN_INTENSITY, STATE_BITS, WEIGHT_BITS
+from snn_dse.domains import MNIST_MEAN_INTENSITY, STATE_BITS, WEIGHT_BITS
 from snn_dse.errors import InputError
 from snn_dse.units import format_si
 
@@ -81,17 +81,26 @@ def cost_command(
         help="Estimated spikes per neuron per step (layered families, without --activity).")] = 0.15,
     activity: Annotated[Path | None, typer.Option(
         "--activity", help="JSON of dse simulate --json: price its measured activity.")] = None,
-    inputs: Annotated[int, typer.Option("--inputs", min=1, help="Input neurons (pixels).")] = 784,
+    inputs: Annotated[int | None, typer.Option(
+        "--inputs", min=1, help="Input neurons (pixels); default 784, or --dataset's.")] = None,
     inhibition: Annotated[choice.Inhibition, typer.Option("--inhibition")] = "population",
     timesteps: Annotated[int | None, typer.Option(
         "--timesteps", min=1, help="Steps per sample (default 350 for stdp, 25 otherwise).")] = None,
     rule: Annotated[choice.Rule, typer.Option("--rule")] = "baseline",
     state_bits: Annotated[int, typer.Option("--state-bits", help=STATE_BITS.describe())] = 16,
-    mean_intensity: Annotated[float, typer.Option(
-        "--mean-intensity", min=0.0, max=1.0, help="Mean pixel value (MNIST 0.1307).")] = (
-        MNIST_MEAN_INTENSITY),
-    max_rate_hz: Annotated[float, typer.Option(
-        "--max-rate", min=0.0, help="Input rate of a white pixel in Hz.")] = DC_MAX_RATE_HZ,
+    mean_intensity: Annotated[float | None, typer.Option(
+        "--mean-intensity", min=0.0, max=1.0,
+        help="Mean pixel value; default MNIST's 0.1307, or --dataset's.")] = None,
+    max_rate_hz: Annotated[float | None, typer.Option(
+        "--max-rate", min=0.0, help="Input rate of a white pixel in Hz. Default: the "
+        "simulator's input-drive rule (sim.input_rate_hz) for these images, the rate dse "
+        "simulate and dse explore use (127.5 Hz for MNIST's statistics).")] = None,
+    dataset: Annotated[choice.Dataset | None, typer.Option(
+        "--dataset", help="Take --inputs, --mean-intensity and the input rule's rate from "
+        "this dataset's files (sim.load_dataset).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", help="Directory of --dataset's IDX files (default: the search path of "
+        "dse simulate).")] = None,
     timing: Annotated[choice.Timing | None, typer.Option(
         "--timing", help="afap: samples back to back as fast as the device goes; realtime: one "
         "sample per timesteps x 1 ms of wall time (static power paid over it). "
@@ -108,6 +117,8 @@ def cost_command(
     from hwprofiles import load_profile
 
     device = load_profile(profile, profiles_dir)
+    inputs, mean_intensity, peak_intensity = _image_statistics(dataset, data_dir, inputs,
+                                                               mean_intensity)
     if family != "stdp":
         if timing is not None:
             raise InputError("--timing applies to --family stdp (the layered families are "
@@ -126,6 +137,10 @@ def cost_command(
     if activity is not None:
         train, infer = read_activity(activity)
     else:
+        if max_rate_hz is None:
+            from sim import input_rate_hz
+
+            max_rate_hz = input_rate_hz(mean_intensity, inputs, peak_intensity)
         rates = {"mean_intensity": mean_intensity, "max_rate_hz": max_rate_hz}
         train = Activity.estimated(design, training=True, **rates)
         infer = Activity.estimated(design, training=False, **rates)
@@ -148,6 +163,23 @@ def cost_command(
     _print_report(report, design, ranges)
     if ranked is not None:
         _print_sensitivity(ranked)
+
+
+def _image_statistics(dataset: str | None, data_dir: Path | None, inputs: int | None,
+                      mean_intensity: float | None) -> tuple[int, float, float]:
+    """(inputs, mean pixel, mean brightest pixel) of the priced images: ``dataset``'s
+    (``sim.load_dataset``), else the options' (MNIST's by default, pixels scaled to a
+    brightest pixel of 1). ``InputError`` when both are given."""
+    if dataset is None:
+        return (inputs or 784, MNIST_MEAN_INTENSITY if mean_intensity is None else mean_intensity,
+                1.0)
+    if inputs is not None or mean_intensity is not None:
+        raise InputError("--dataset sets the inputs and mean intensity from its files: give "
+                         "either --dataset or --inputs/--mean-intensity")
+    import sim
+
+    data = sim.load_dataset(dataset, data_dir)
+    return int(data.n_inputs), float(data.mean_intensity), float(data.peak_intensity)
 
 
 def _cost_layered(device: DeviceProfile, family: str, layers: tuple[int, ...], weight_bits: int,

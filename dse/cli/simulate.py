@@ -189,7 +189,7 @@ def simulate(
             bar.update(task, completed=done, total=total)
 
         result = run(config, progress=progress)
-    data = result.to_dict()
+    data = result.to_dict() | {"max_rate_hz": result.max_rate_hz}  # the rate dse cost prices
     for counts in data["activity"].values():  # the family-independent counters
         counts["spikes"] = counts["exc_spikes"] + counts["inh_spikes"]
         counts["macs"] = 0.0

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+import sim
 from costmodels import COMPONENTS, Activity, SNNDesign, estimate
 from dse.cli import _app, main
 from hwprofiles import load_profile
@@ -34,7 +35,9 @@ def test_json_keys_and_values(capsys: pytest.CaptureFixture) -> None:
     assert set(out["energy_per_sample_j"]) == {"train", "infer"}
     assert out["profile"] == "generic_asic_45nm" and out["activity_source"] == "estimated"
     design = SNNDesign(784, 400, "direct", 8, timesteps=250, rule="spikedyn")
-    rates = {"mean_intensity": MNIST_MEAN_INTENSITY, "max_rate_hz": 63.75}
+    # the default rate: the simulator's input-drive rule on MNIST's statistics
+    rates = {"mean_intensity": MNIST_MEAN_INTENSITY,
+             "max_rate_hz": sim.input_rate_hz(MNIST_MEAN_INTENSITY, 784)}
     report = estimate(design, load_profile("generic_asic_45nm"),
                       Activity.estimated(design, training=True, **rates),
                       Activity.estimated(design, training=False, **rates))
