@@ -129,8 +129,10 @@ def _entry(name: str, beta: Sequence[float]) -> str:
     return f"        {name!r}: [\n{numbers},\n        ],\n"
 
 
-def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None:
-    """Fit the coefficients to ``records`` and write them as the module ``path``."""
+def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path,
+                       simulator: str = "") -> None:
+    """Fit the coefficients to ``records`` and write them as the module ``path``;
+    ``simulator`` (one line: which simulator produced the records) goes into its docstring."""
     coefficients = fit_coefficients(records)
     datasets = sorted({r["dataset"] for r in records})
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
@@ -138,6 +140,8 @@ def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path) -> None
         '"""Coefficients of the fitted activity model (costmodels._activity.estimate_counts).\n\n'
         f"Written by ``benchmarks/estimator_fidelity.py --fit`` on {stamp} from {len(records)}\n"
         f"simulated designs of the default space ({', '.join(datasets)}). Do not edit by hand.\n"
+        + (textwrap.fill(f"Simulator: {simulator}.", width=92) + "\n" if simulator else "")
+        + 
         "Per phase and target: coefficients of costmodels._activity.features (1, n, t, p,\n"
         "s, i, u, u n, u t, u p, u s, p n, p t, p i, p s, t^2) in log space.\n"
         '"""\n\n'
