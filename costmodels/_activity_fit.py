@@ -141,8 +141,7 @@ def fit_activity_model(records: Sequence[Mapping[str, Any]], path: Path,
         f"Written by ``benchmarks/estimator_fidelity.py --fit`` on {stamp} from {len(records)}\n"
         f"simulated designs of the default space ({', '.join(datasets)}). Do not edit by hand.\n"
         + (textwrap.fill(f"Simulator: {simulator}.", width=92) + "\n" if simulator else "")
-        + 
-        "Per phase and target: coefficients of costmodels._activity.features (1, n, t, p,\n"
+        + "Per phase and target: coefficients of costmodels._activity.features (1, n, t, p,\n"
         "s, i, u, u n, u t, u p, u s, p n, p t, p i, p s, t^2) in log space.\n"
         '"""\n\n'
         "FITTED: dict[str, dict[str, list[float]]] = {\n"
