@@ -57,8 +57,10 @@ def test_cost_json_ranges_and_sensitivity() -> None:
     assert shares == sorted(shares, reverse=True) and abs(sum(shares) - 1) < 1e-9
     assert {"field", "share"} <= set(out["sensitivity"][0])
     # the mapper powers only the 2 cores the design uses (issue 8), so static power no
-    # longer dominates: Loihi's active neuron update does
-    assert out["sensitivity"][0]["field"] == "events.neuron_update"
+    # longer dominates: Loihi's per-event energies do (at MNIST's 127.5 Hz input rule, the
+    # synaptic operations ahead of the neuron updates)
+    top = [row["field"] for row in out["sensitivity"][:2]]
+    assert top == ["events.synaptic_op", "events.neuron_update"]
 
 
 def test_cost_table_shows_ranges_and_sensitivity() -> None:
