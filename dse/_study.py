@@ -10,7 +10,8 @@ runs ``study.optimize`` with its own sampler seed; the objective of one trial:
 1. suggest a design and prepare it (pre-screen, cache key);
 2. a design the run already stored, or evaluated, or that another trial stores meanwhile, is a
    repeat: its trial is pruned, so each record has exactly one trial (a retried trial of a
-   worker that died gets the stored values, or stores the outcome the dead worker left); a
+   worker that died gets the stored values, or stores the outcome the dead worker left, unless
+   another trial of the design is complete or running: then it is a repeat too); a
    design another worker is evaluating right now (its claim, ``dse._claims``) is waited for
    and then pruned, so no two processes evaluate one design at once; after 3 repeats in a
    row a process queues a
@@ -157,12 +158,13 @@ def _suggest(trial: Trial, param: Param) -> Any:
     return trial.suggest_float(param.name, param.low, param.high, log=param.log)
 
 
-def _is_retry(trial: Trial) -> bool:
-    """Whether ``trial`` retries a trial whose worker died (Optuna's heartbeat retry)."""
+def _retried(trial: Trial) -> list[int]:
+    """The numbers of the trials ``trial`` retries (Optuna's heartbeat retry history; empty
+    for a trial that retries none)."""
     frozen = trial.study._storage.get_trial(trial._trial_id)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExperimentalWarning)
-        return RetryHeartbeatStaleTrialCallback.retried_trial_number(frozen) is not None
+        return RetryHeartbeatStaleTrialCallback.retry_history(frozen)
 
 
 def stored_count(store: ResultStore, first: int, count: int) -> int:
@@ -202,7 +204,7 @@ class _Objective:
         prepared = prepare(-1, candidate, self.ctx)
         stored = self.store.get_key(prepared.cache_key)
         if stored is not None:
-            if not _is_retry(trial):
+            if not self._takes_over(trial):
                 self._repeat(trial, "design stored by an earlier trial")
         elif prepared.record is not None:
             screened = prepared.record
@@ -219,6 +221,29 @@ class _Objective:
         for budget in self.spec.budgets:
             trial.set_constraint(budget.key, float(stored["constraints"][budget.key]))
         return [float(v) for v in minimised_vector(stored["objectives"], self.spec.objectives)]
+
+    def _takes_over(self, trial: Trial) -> bool:
+        """Whether ``trial`` takes the design's stored record or outcome as its own: only a
+        retry of a trial whose worker was taken for dead, and only while no other trial of the
+        design (outside its retry history) is complete or running. A live worker whose
+        heartbeat lapsed under load has its trial retried while it waits for a design
+        another trial evaluates; that other trial owns the record, so the retry is a repeat
+        (one complete trial per record)."""
+        retried = _retried(trial)
+        if not retried:
+            return False
+        space = self.spec.space
+        names = [p.name for p in space.params]
+        mine = space.key(space.canonical(trial.params))
+        skip = {trial.number, *retried}
+        for other in trial.study.get_trials(
+                deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,
+                                        optuna.trial.TrialState.RUNNING)):
+            if other.number in skip or any(n not in other.params for n in names):
+                continue
+            if space.key(space.canonical(other.params)) == mine:
+                return False
+        return True
 
     def _repeat(self, trial: Trial, why: str) -> None:
         """Prune a repeated design; after ``REPEATS_BEFORE_FILL`` in a row, queue a uniformly
@@ -243,7 +268,7 @@ class _Objective:
         key = prepared.cache_key
         done = self.queue.outcomes([key]).get(key)
         if done is not None:
-            if not _is_retry(trial):
+            if not self._takes_over(trial):
                 self._repeat(trial, "another worker evaluated this design")
             return self._store(trial, key, lambda i: outcome_record(i, self.ctx, prepared, done,
                                                                     False))
@@ -252,7 +277,7 @@ class _Objective:
             measured = Measured.from_dict(cached)
             return self._store(trial, key, lambda i: finish(i, self.ctx, prepared, measured, True))
         if not self._claim(trial, prepared):  # another worker evaluated it meanwhile
-            if not _is_retry(trial):
+            if not self._takes_over(trial):
                 self._repeat(trial, "another worker evaluated this design")
             # this trial's first worker was taken for dead while it evaluated the design
             theirs = self.queue.outcomes([key])[key]
@@ -309,7 +334,7 @@ class _Objective:
             if self.on_record is not None:
                 self.on_record(record)
             return record
-        if not _is_retry(trial):
+        if not self._takes_over(trial):
             self._repeat(trial, "another worker stored this design")
         return record
 

@@ -184,6 +184,41 @@ def test_a_dead_workers_trial_is_retried_with_the_same_design(tmp_path: Path) ->
     assert retried[0].state == optuna.trial.TrialState.COMPLETE
 
 
+@pytest.mark.parametrize("other_state", ["complete", "running", None])
+def test_a_retried_trial_owns_a_stored_design_only_when_no_other_trial_does(
+        tmp_path: Path, other_state: str | None) -> None:
+    """A live worker whose heartbeat lapsed under load has its trial retried while another
+    trial evaluates the same design: the retry must not complete too (one complete trial per
+    record); with no other trial of the design it takes the stored record over."""
+    import optuna
+    from optuna.storages import RetryHeartbeatStaleTrialCallback
+
+    from dse._explore import plan
+    from dse._study import _Objective, _suggest
+
+    spec = plan(options(tmp_path, engine="optuna", store=str(tmp_path / "s.sqlite"), run="o"),
+                FakeModels()).study()
+    spec.create()
+    study = optuna.load_study(study_name=spec.study_names[0], storage=spec.rdb())
+    first = study.ask()
+    params = {p.name: _suggest(first, p) for p in spec.space.params}
+    if other_state is not None:
+        study.enqueue_trial(params)
+        other = study.ask()
+        assert {p.name: _suggest(other, p) for p in spec.space.params} == params
+        if other_state == "complete":
+            study.tell(other, [0.5] * len(spec.objectives))
+    stalled = study._storage.get_trial(first._trial_id)
+    study._storage.set_trial_state_values(first._trial_id, optuna.trial.TrialState.FAIL)
+    RetryHeartbeatStaleTrialCallback(2)(study, stalled)
+    retry = study.ask()
+    assert {p.name: _suggest(retry, p) for p in spec.space.params} == params
+    objective = _Objective.__new__(_Objective)
+    objective.spec = spec
+    assert objective._takes_over(retry) is (other_state is None)
+    assert objective._takes_over(first) is False  # not a retry
+
+
 def test_recorded_commands_mask_database_passwords() -> None:
     from dse import ExploreOptions
 
